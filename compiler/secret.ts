@@ -1,0 +1,38 @@
+/**
+ * A value that must never be printed: it is rendered into the script (which travels
+ * on stdin, never argv) but every printer of bosun masks it.
+ */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** The real value, for the renderer only. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return MASK;
+  }
+  toJSON(): string {
+    return MASK;
+  }
+}
+
+/** What a secret looks like wherever bosun prints it. */
+export const MASK = '********';
+
+/** Marks a value as secret. */
+export function secret(value: string): Secret {
+  return new Secret(value);
+}
+
+/** Replaces every occurrence of every secret in `text` with the mask. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  // Longest first, so a secret that contains another is masked whole.
+  for (const value of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (value.length > 0) masked = masked.split(value).join(MASK);
+  }
+  return masked;
+}

@@ -1,0 +1,59 @@
+import { quote } from './quote.ts';
+import { Secret } from './secret.ts';
+
+/**
+ * A piece of shell code. Made only by the `sh` tagged template (which quotes every
+ * interpolated value) or by `code` (for literal code written in bosun itself), never
+ * by gluing strings. It remembers the secrets it carries so printers can mask them.
+ */
+export interface Shell {
+  readonly text: string;
+  readonly secrets: readonly string[];
+}
+
+/** What may be interpolated into `sh`: values are quoted, Shell pieces are spliced as code. */
+export type ShellValue = string | number | Secret | Shell | readonly (string | number | Secret)[];
+
+function isShell(value: unknown): value is Shell {
+  return typeof value === 'object' && value !== null && 'text' in value && 'secrets' in value;
+}
+
+/**
+ * Tagged template for shell code: `sh\`test -f ${path}\`` quotes `path`. Arrays
+ * become several quoted words. A `Shell` value is spliced in unquoted (it is code).
+ */
+export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): Shell {
+  let text = strings[0] ?? '';
+  const secrets: string[] = [];
+  values.forEach((value, index) => {
+    text += render(value, secrets) + (strings[index + 1] ?? '');
+  });
+  return { text, secrets };
+}
+
+function render(value: ShellValue, secrets: string[]): string {
+  if (isShell(value)) {
+    secrets.push(...value.secrets);
+    return value.text;
+  }
+  if (Array.isArray(value)) return value.map((item) => render(item, secrets)).join(' ');
+  if (value instanceof Secret) {
+    secrets.push(value.reveal());
+    return quote(value.reveal(), 'secret');
+  }
+  return quote(String(value));
+}
+
+/** Literal shell code written by bosun's own authors (never user input). */
+export function code(text: string): Shell {
+  return { text, secrets: [] };
+}
+
+/** Joins pieces of code, one per line. */
+export function lines(...pieces: readonly (Shell | undefined)[]): Shell {
+  const present = pieces.filter((piece): piece is Shell => piece !== undefined);
+  return {
+    text: present.map((piece) => piece.text).join('\n'),
+    secrets: present.flatMap((piece) => piece.secrets),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Shell } from './shell.ts';
+
+/**
+ * One unit of a plan: a read-only `check` (exit 0 = already in the desired state),
+ * an `apply` that gets there, and optional probes. Apply mode runs check, applies
+ * only when it fails, then checks again: a step that does not converge has failed.
+ */
+export interface Step {
+  /** Stable name shown to people, e.g. `file /etc/apt/apt.conf.d/20auto-upgrades`. */
+  readonly name: string;
+  /** The resource type it came from (`file`, `package`, …). */
+  readonly resource: string;
+  /**
+   * Read-only test of the desired state. Absent when the step cannot be checked
+   * without acting (an unguarded command): check mode then reports `unknown`.
+   */
+  readonly check?: Shell;
+  /** Brings the host to the desired state. Runs only when `check` fails (or is absent). */
+  readonly apply: Shell;
+  /**
+   * Read-only probe run in check mode when `check` fails: prints the current
+   * content (and, for edits computed on the host, the would-be content) as
+   * framed events so the controller can render a unified diff.
+   */
+  readonly diff?: StepDiff;
+  /** Handlers notified when this step changes something. */
+  readonly notify: readonly string[];
+  /** Tags for `--tags` selection. */
+  readonly tags: readonly string[];
+}
+
+/** How a step's diff is obtained. */
+export interface StepDiff {
+  /** The file being diffed, for the diff header. */
+  readonly path: string;
+  /** Probe code: emits `before` (and `after` when `desired` is undefined) events. */
+  readonly probe: Shell;
+  /** The desired content when known at compile time; otherwise the probe emits it. */
+  readonly desired?: string;
+  /** Content is sensitive: the host sends nothing and the diff is masked. */
+  readonly sensitive: boolean;
+}
+
+/** The statuses a step or handler can end in (DESIGN.md item 5). */
+export type StepStatus = 'ok' | 'changed' | 'would-change' | 'unknown' | 'failed' | 'skipped';
+
+/** A handler: a step run once at the end of a host's plan when notified. */
+export interface HandlerStep extends Step {
+  /** The name that `notify` refers to. */
+  readonly handler: string;
+}
