@@ -1,0 +1,143 @@
+import { execa, type ResultPromise } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { onProcessExit } from './cleanup.ts';
+import { mountOverlay, type OverlayRoot } from './overlay.ts';
+
+/** One booted test host: a systemd-nspawn container with sshd on its own loopback address. */
+export interface FleetHost {
+  /** Host name (also its hostname inside). */
+  readonly name: string;
+  /** Loopback address sshd listens on (127.0.10.N). */
+  readonly address: string;
+  readonly port: number;
+  /** The host's root filesystem as seen from the controller (an overlay). */
+  readonly root: string;
+  /** The host's ed25519 public host key (`ssh-ed25519 AAAA…`). */
+  readonly hostKey: string;
+}
+
+/** A host plus what it takes to stop it: for the fleet's own use. */
+export interface RunningHost extends FleetHost {
+  /** Whether the container is running now. */
+  running(): boolean;
+  /** Pid of the systemd-nspawn process while running. */
+  readonly pid: number | undefined;
+  /** Boots the container again after `halt()` (same root, same keys). */
+  boot(): Promise<void>;
+  /** Stops the container (as pulling the plug would: sessions die); the root stays. */
+  halt(): Promise<void>;
+  /** Halts, unmounts and removes the root. */
+  destroy(): Promise<void>;
+}
+
+/** Prepares an overlay root for host `name` on `address:port` (FLEET.md step 2). */
+export async function createHost(base: string, name: string, address: string, port: number): Promise<RunningHost> {
+  const overlay = await mountOverlay(base, `${name}-`);
+  const root = overlay.root;
+  const listen = port === 22 ? `ListenAddress ${address}\n` : `Port ${port}\nListenAddress ${address}\n`;
+  await writeFile(join(root, 'etc/ssh/sshd_config.d/listen.conf'), listen);
+  await writeFile(join(root, 'etc/hostname'), `${name}\n`);
+  // Every host its own identity: the base's machine-id would make them all the same machine.
+  await writeFile(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
+  await execa('chroot', [root, 'ssh-keygen', '-A']);
+  const hostKey = (await readFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
+  return new NspawnHost(name, address, port, overlay, hostKey);
+}
+
+class NspawnHost implements RunningHost {
+  readonly root: string;
+  #child: ResultPromise | undefined;
+  #exited: Promise<unknown> | undefined;
+  #unregister: (() => void) | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly address: string,
+    readonly port: number,
+    readonly overlay: OverlayRoot,
+    readonly hostKey: string,
+  ) {
+    this.root = overlay.root;
+  }
+
+  running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async boot(): Promise<void> {
+    if (this.#child !== undefined) return;
+    // No systemd as PID 1 and no system bus on the controller: --register=no --keep-unit.
+    const child = execa(
+      'systemd-nspawn',
+      ['-q', '--register=no', '--keep-unit', '-D', this.root, '--boot', `--hostname=${this.name}`, '--console=read-only'],
+      { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false },
+    );
+    this.#child = child;
+    this.#exited = child.catch(() => undefined);
+    const pid = child.pid;
+    this.#unregister = onProcessExit(() => {
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        spawnSync('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 0.05; done', 'sh', String(pid)], { timeout: 5000 });
+      }
+    });
+  }
+
+  async halt(): Promise<void> {
+    const child = this.#child;
+    if (child === undefined) return;
+    // SIGTERM asks nspawn for a clean poweroff of the container; SIGKILL if it hangs.
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await this.#exited;
+    clearTimeout(timer);
+    this.#child = undefined;
+    this.#unregister?.();
+  }
+
+  async destroy(): Promise<void> {
+    await this.halt();
+    await this.overlay.dispose();
+  }
+}
+
+/**
+ * Pids of processes named `comm` inside the container started by systemd-nspawn
+ * `nspawnPid`. The container has its own pid namespace (its root reads as `/`
+ * after pivot_root), so processes are matched by the pid namespace of its init.
+ */
+export async function processesIn(nspawnPid: number, comm: string): Promise<number[]> {
+  const all = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+  let namespace: string | undefined;
+  for (const entry of all) {
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesised command: state, ppid, …
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === nspawnPid) {
+      namespace = await readlink(`/proc/${entry}/ns/pid`).catch(() => undefined);
+      if (namespace !== undefined) break;
+    }
+  }
+  if (namespace === undefined) return [];
+  const pids: number[] = [];
+  for (const entry of all) {
+    try {
+      const [name, ns] = await Promise.all([readFile(`/proc/${entry}/comm`, 'utf8'), readlink(`/proc/${entry}/ns/pid`)]);
+      if (name.trim() === comm && ns === namespace) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}

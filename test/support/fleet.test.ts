@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { access, readFile } from 'node:fs/promises';
+import { startFleet, type Fleet } from './fleet.ts';
+
+describe('test/support/fleet @fleet', function () {
+  this.timeout(10 * 60_000);
+  let fleet: Fleet;
+
+  before(async () => {
+    fleet = await startFleet(3);
+  });
+  after(async () => {
+    await fleet?.stop();
+  });
+
+  it('boots distinct hosts with systemd and sshd on their own addresses', async () => {
+    expect(new Set(fleet.hosts.map((host) => host.address)).size).to.equal(3);
+    for (const host of fleet.hosts) {
+      const result = await fleet.exec(host, 'hostname; systemctl is-system-running --wait || systemctl --failed');
+      expect(result.exitCode, result.stdout + result.stderr).to.equal(0);
+      expect(result.stdout.split('\n')).to.deep.equal([host.name, 'running']);
+    }
+    expect(new Set(fleet.hosts.map((host) => host.hostKey)).size).to.equal(3);
+  });
+
+  it('counts sessions on the server: one per ssh command', async () => {
+    const host = fleet.hosts[0]!;
+    const before = await fleet.sessionCounts(host);
+    await fleet.exec(host, 'true');
+    await fleet.exec(host, 'true');
+    const after = await fleet.sessionCounts(host);
+    expect(after.sessions - before.sessions).to.equal(2);
+    expect(after.connections - before.connections).to.equal(2);
+  });
+
+  it('halts a host (its address stops answering) and boots it again', async () => {
+    const host = fleet.hosts[2]!;
+    await fleet.halt(host);
+    const refused = await fleet.exec(host, 'true');
+    expect(refused.exitCode).to.equal(255);
+    await fleet.boot(host);
+    expect((await fleet.exec(host, 'true')).exitCode).to.equal(0);
+  });
+
+  it('kills processes inside one host from outside', async () => {
+    const host = fleet.hosts[1]!;
+    expect(await fleet.killInside(host, 'sshd')).to.be.greaterThan(0);
+    expect((await fleet.exec(host, 'true')).exitCode).to.equal(255);
+    // Other hosts keep their sshd.
+    expect((await fleet.exec(fleet.hosts[0]!, 'true')).exitCode).to.equal(0);
+  });
+
+  it('stops everything it started: no container, no mount, no files', async () => {
+    const other = await startFleet(1, { namePrefix: 'tmp' });
+    const host = other.hosts[0]!;
+    await other.stop();
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    expect(mounts).not.to.contain(host.root);
+    expect(await access(host.root).then(() => true, () => false)).to.equal(false);
+    const nspawn = await execa('sh', ['-c', `ps -eo args | grep -F -- ${JSON.stringify(host.root)} | grep -v grep || true`]);
+    expect(nspawn.stdout.trim()).to.equal('');
+  });
+});
