@@ -51,9 +51,11 @@ export function code(text: string): Shell {
 
 /** Joins pieces of code, one per line. */
 export function lines(...pieces: readonly (Shell | undefined)[]): Shell {
+  return join(pieces, '\n');
+}
+
+/** Joins pieces of code with a separator (a space by default), dropping absent ones. */
+export function join(pieces: readonly (Shell | undefined)[], separator = ' '): Shell {
   const present = pieces.filter((piece): piece is Shell => piece !== undefined);
-  return {
-    text: present.map((piece) => piece.text).join('\n'),
-    secrets: present.flatMap((piece) => piece.secrets),
-  };
+  return { text: present.map((piece) => piece.text).join(separator), secrets: present.flatMap((piece) => piece.secrets) };
 }

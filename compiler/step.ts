@@ -17,6 +17,13 @@ export interface Step {
   readonly check?: Shell;
   /** Brings the host to the desired state. Runs only when `check` fails (or is absent). */
   readonly apply: Shell;
+  /** Read-only test run after `apply`; defaults to `check`. A failure means "did not converge". */
+  readonly verify?: Shell;
+  /**
+   * For a step without `check` that always acts (a service restart): check mode
+   * reports `would-change` instead of `unknown`, since its outcome is known.
+   */
+  readonly alwaysChanges?: boolean;
   /**
    * Read-only probe run in check mode when `check` fails: prints the current
    * content (and, for edits computed on the host, the would-be content) as

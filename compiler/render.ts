@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { Plan } from './plan.ts';
+import { PRELUDE } from './prelude.ts';
+import { code, lines, sh, type Shell } from './shell.ts';
+import type { HandlerStep, Step } from './step.ts';
+
+/** A plan rendered for one host: the script, its hash, and the secrets printers must mask. */
+export interface RenderedPlan {
+  readonly script: string;
+  /** sha256 of the script, hex: what `bosun apply plan.json` compares. */
+  readonly hash: string;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Renders a plan as one POSIX sh script, run as `sh -s check|apply`. The body is a
+ * single function called on the last line, so a script cut short in transit is a
+ * syntax error that runs nothing, never a truncated command.
+ */
+export function renderPlan(plan: Plan): RenderedPlan {
+  const handlerIndex = new Map(plan.handlers.map((handler, k) => [handler.handler, plan.steps.length + k]));
+  const body = lines(
+    PRELUDE,
+    ...plan.handlers.map((handler, k) => recallPending(handler, plan.steps.length + k)),
+    ...plan.steps.map((step, i) => renderStep(step, i, 'step', handlerIndex)),
+    ...plan.handlers.map((handler, k) => renderHandler(handler, plan.steps.length + k)),
+    code(`printf '@@bosun {"t":"end"}\\n'`),
+  );
+  // SC2016: quoted user values often hold a literal `$`, which is the point of quoting them.
+  const script = `#!/bin/sh\n# shellcheck disable=SC2016\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
+  return {
+    script,
+    hash: createHash('sha256').update(script).digest('hex'),
+    secrets: [...new Set(body.secrets)],
+  };
+}
+
+/** A comment line that cannot break out of the comment. */
+function comment(text: string): Shell {
+  return code(`# ${text.replace(/[\u0000-\u001f\u007f]/g, '?')}`);
+}
+
+function definitions(step: Step, index: number): Shell {
+  return lines(
+    comment(`${index}: ${step.name}`),
+    step.check && sh`_bosun_check_${code(String(index))}() (\n${step.check}\n)`,
+    sh`_bosun_apply_${code(String(index))}() {\n${step.apply}\n}`,
+    step.verify && sh`_bosun_verify_${code(String(index))}() (\n${step.verify}\n)`,
+    step.diff && sh`_bosun_diff_${code(String(index))}() (\n${step.diff.probe}\n)`,
+  );
+}
+
+/** The check → apply → verify sequence of one step or handler. */
+function renderStep(step: Step, index: number, role: 'step' | 'handler', handlers: ReadonlyMap<string, number>): Shell {
+  const i = code(String(index));
+  const notify = lines(
+    ...step.notify.map((name) => sh`_bosun_notify ${code(String(handlers.get(name)))} ${name}`),
+    role === 'handler' && 'handler' in step ? sh`_bosun_checking || _bosun_handled ${(step as HandlerStep).handler}` : undefined,
+  );
+  const notifyOr = notify.text === '' ? code(':') : notify;
+  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check ? sh`_bosun_check_${i}` : undefined;
+  const verify = verifyName
+    ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_verified ${i} $? && { ${notifyOr}; }`
+    : sh`_bosun_verified ${i} 0 && { ${notifyOr}; }`;
+  const apply = sh`_bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null)
+    if _bosun_applied ${i} $? "$_bosun_out"; then ${verify}; fi`;
+  const inCheckMode = step.check
+    ? sh`${step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('')}_bosun_event result ${i} would-change; ${notifyOr}`
+    : step.alwaysChanges
+      ? sh`_bosun_event result ${i} would-change; ${notifyOr}`
+      : sh`_bosun_event result ${i} unknown`;
+  const decide = step.check
+    ? sh`if _bosun_check_${i} >/dev/null 2>&1 </dev/null; then _bosun_event result ${i} ok${role === 'handler' ? sh`; ${notifyOr}` : code('')}
+  elif _bosun_checking; then ${inCheckMode}
+  else
+    ${apply}
+  fi`
+    : sh`if _bosun_checking; then ${inCheckMode}
+  else
+    ${apply}
+  fi`;
+  return lines(definitions(step, index), sh`if _bosun_begin ${i} ${role}; then
+  ${decide}
+fi`);
+}
+
+/** A handler left pending by an earlier run counts as notified from the start. */
+function recallPending(handler: HandlerStep, index: number): Shell {
+  return sh`if _bosun_was_pending ${handler.handler}; then _bosun_notified="${code("${_bosun_notified}")}${code(String(index))} "; _bosun_event pending ${code(String(index))} ""; fi`;
+}
+
+/** Handlers run once, at the end, when notified: even after a failed step. */
+function renderHandler(handler: HandlerStep, index: number): Shell {
+  return sh`if _bosun_is_notified ${code(String(index))}; then
+${renderStep(handler, index, 'handler', new Map())}
+fi`;
+}

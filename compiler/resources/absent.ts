@@ -1,0 +1,33 @@
+import { ValidationError } from '../errors.ts';
+import { lines, sh } from '../shell.ts';
+import type { Step } from '../step.ts';
+import { absolutePath, knownKeys, type AbsolutePath } from '../validate.ts';
+import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+
+/** Nothing at `path`: a file, link or directory (recursively) is removed. */
+export interface AbsentProps extends CommonProps {
+  readonly path: AbsolutePath;
+}
+
+export interface AbsentResource extends AbsentProps {
+  readonly type: 'absent';
+}
+
+export function absent(props: AbsentProps): AbsentResource {
+  return { type: 'absent', ...props };
+}
+
+const KEYS = ['type', 'path', ...COMMON_KEYS];
+
+export function compileAbsent(resource: AbsentResource): Step {
+  knownKeys(resource, KEYS, 'absent');
+  const path = absolutePath(resource.path, 'absent.path');
+  if (path.replace(/\/+$/, '') === '') throw new ValidationError('absent.path', 'refusing to remove /');
+  return {
+    name: `absent ${path}`,
+    resource: 'absent',
+    ...commonFields(resource, `absent(${path})`),
+    check: sh`[ ! -e ${path} ] && [ ! -L ${path} ]`,
+    apply: lines(sh`rm -rf ${path}`),
+  };
+}

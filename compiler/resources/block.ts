@@ -1,0 +1,83 @@
+import { sh } from '../shell.ts';
+import type { Step } from '../step.ts';
+import { absolutePath, bool, knownKeys, oneLine, oneOf, text, type AbsolutePath } from '../validate.ts';
+import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+import { editApply, editCheck, editDiffProbe } from './edit-in-place.ts';
+
+/** A block of lines between two marker lines, as Ansible's blockinfile. */
+export interface BlockProps extends CommonProps {
+  readonly path: AbsolutePath;
+  readonly state?: 'present' | 'absent';
+  /** The lines between the markers (a final newline is optional). */
+  readonly block?: string;
+  /** Marker template; `{mark}` becomes `markerBegin` / `markerEnd`. Default `# {mark} BOSUN MANAGED BLOCK`. */
+  readonly marker?: string;
+  readonly markerBegin?: string;
+  readonly markerEnd?: string;
+  /** A new block goes after the last line matching this ERE, or `EOF` (default). */
+  readonly insertAfter?: string;
+  /** A new block goes before the first line matching this ERE, or `BOF`. */
+  readonly insertBefore?: string;
+  /** Create the file when missing (default false). */
+  readonly create?: boolean;
+}
+
+export interface BlockResource extends BlockProps {
+  readonly type: 'block';
+}
+
+export function block(props: BlockProps): BlockResource {
+  return { type: 'block', ...props };
+}
+
+const KEYS = ['type', 'path', 'state', 'block', 'marker', 'markerBegin', 'markerEnd', 'insertAfter', 'insertBefore', 'create', ...COMMON_KEYS];
+
+const PROGRAM = `function emit() { print bm; if (body != "") print body; print em }
+BEGIN { bm = ENVIRON["BOSUN_BEGIN"]; em = ENVIRON["BOSUN_END"]; body = ENVIRON["BOSUN_BLOCK"]; present = ENVIRON["BOSUN_STATE"] == "present"; after = ENVIRON["BOSUN_AFTER"]; before = ENVIRON["BOSUN_BEFORE"]; n = 0 }
+{ l[++n] = $0 }
+END {
+  s = 0; t = 0; a = 0; b = 0
+  for (i = 1; i <= n; i++) {
+    if (!s && (l[i] "") == (bm "")) s = i
+    else if (s && !t && (l[i] "") == (em "")) t = i
+    if (after != "" && after != "EOF" && l[i] ~ after) a = i
+    if (before != "" && b == 0 && (before == "BOF" || l[i] ~ before)) b = i
+  }
+  if (s && t) {
+    for (i = 1; i < s; i++) print l[i]
+    if (present) emit()
+    for (i = t + 1; i <= n; i++) print l[i]
+    exit
+  }
+  add = present
+  for (i = 1; i <= n; i++) {
+    if (add && b && i == b) { emit(); add = 0 }
+    print l[i]
+    if (add && a && i == a) { emit(); add = 0 }
+  }
+  if (add) emit()
+}`;
+
+export function compileBlock(resource: BlockResource): Step {
+  knownKeys(resource, KEYS, 'block');
+  const path = absolutePath(resource.path, 'block.path');
+  const where = `block(${path})`;
+  const state = oneOf(resource.state ?? 'present', `${where}.state`, ['present', 'absent'] as const);
+  const marker = oneLine(resource.marker ?? '# {mark} BOSUN MANAGED BLOCK', `${where}.marker`);
+  const begin = marker.replace('{mark}', oneLine(resource.markerBegin ?? 'BEGIN', `${where}.markerBegin`));
+  const end = marker.replace('{mark}', oneLine(resource.markerEnd ?? 'END', `${where}.markerEnd`));
+  const body = text(resource.block ?? '', `${where}.block`).replace(/\n$/, '');
+  const after = resource.insertAfter === undefined ? '' : oneLine(resource.insertAfter, `${where}.insertAfter`);
+  const before = resource.insertBefore === undefined ? '' : oneLine(resource.insertBefore, `${where}.insertBefore`);
+  const create = resource.create !== undefined && bool(resource.create, `${where}.create`);
+  const transform = sh`BOSUN_BEGIN=${begin} BOSUN_END=${end} BOSUN_BLOCK=${body} BOSUN_STATE=${state} BOSUN_AFTER=${after} BOSUN_BEFORE=${before} awk ${PROGRAM}`;
+  const edit = { path, transform, create: create || state === 'absent' };
+  return {
+    name: `block ${path}: ${begin}`,
+    resource: 'block',
+    ...commonFields(resource, where),
+    check: state === 'absent' ? sh`[ ! -e ${path} ] || { ${editCheck({ ...edit, create: false })}; }` : editCheck(edit),
+    apply: editApply(edit),
+    diff: { path, sensitive: false, probe: editDiffProbe(edit) },
+  };
+}

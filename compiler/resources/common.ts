@@ -1,0 +1,19 @@
+import { oneLine, stringList } from '../validate.ts';
+
+/** Fields every resource accepts. */
+export interface CommonProps {
+  /** Handlers to run (once, at the end) when this resource changes something. */
+  readonly notify?: readonly string[];
+  /** Tags for `--tags` selection. */
+  readonly tags?: readonly string[];
+}
+
+/** The notify/tags of a resource, checked. */
+export function commonFields(props: CommonProps, where: string): { notify: string[]; tags: string[] } {
+  const notify = props.notify === undefined ? [] : stringList(props.notify, `${where}.notify`);
+  notify.forEach((name, index) => oneLine(name, `${where}.notify[${index}]`));
+  return { notify, tags: props.tags === undefined ? [] : stringList(props.tags, `${where}.tags`) };
+}
+
+/** Keys of CommonProps, for unknown-key checks. */
+export const COMMON_KEYS = ['notify', 'tags'] as const;

@@ -1,0 +1,41 @@
+import { lines, sh } from '../shell.ts';
+import type { Step } from '../step.ts';
+import { absolutePath, knownKeys, type AbsolutePath } from '../validate.ts';
+import { attributes, attributesCheck, type AttributeProps } from './attributes.ts';
+import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+
+/** A directory (parents created as needed) with these attributes. */
+export interface DirectoryProps extends CommonProps, AttributeProps {
+  readonly path: AbsolutePath;
+}
+
+export interface DirectoryResource extends DirectoryProps {
+  readonly type: 'directory';
+}
+
+export function directory(props: DirectoryProps): DirectoryResource {
+  return { type: 'directory', ...props };
+}
+
+const KEYS = ['type', 'path', 'mode', 'owner', 'group', ...COMMON_KEYS];
+
+export function compileDirectory(resource: DirectoryResource): Step {
+  knownKeys(resource, KEYS, 'directory');
+  const path = absolutePath(resource.path, 'directory.path');
+  const where = `directory(${path})`;
+  const wanted = attributes(resource, where);
+  return {
+    name: `directory ${path}`,
+    resource: 'directory',
+    ...commonFields(resource, where),
+    check: lines(sh`[ -d ${path} ] && [ ! -L ${path} ] || exit 1`, attributesCheck(path, wanted)),
+    apply: lines(
+      sh`if [ -e ${path} ] && [ ! -d ${path} ]; then echo "bosun: "${path}" exists and is not a directory" >&2; exit 1; fi`,
+      // Without a mode, a new directory gets what mkdir gives under the host's umask.
+      sh`mkdir -p ${path} || exit 1`,
+      wanted.mode === undefined ? undefined : sh`chmod ${wanted.mode} ${path} || exit 1`,
+      wanted.owner === undefined ? undefined : sh`chown ${wanted.owner} ${path} || exit 1`,
+      wanted.group === undefined ? undefined : sh`chgrp ${wanted.group} ${path} || exit 1`,
+    ),
+  };
+}

@@ -1,0 +1,47 @@
+import { code, lines, sh, type Shell } from '../shell.ts';
+import { writeAtomically } from './file.ts';
+
+/**
+ * Edits computed on the host (a line, a marked block): `transform` reads the current
+ * file on stdin and prints the wanted file. The step is in its desired state exactly
+ * when the transform changes nothing, so check, apply and verify agree by construction.
+ */
+export interface InPlaceEdit {
+  readonly path: string;
+  /** Reads the current content on stdin, prints the wanted content. Pure. */
+  readonly transform: Shell;
+  /** A missing file is created (from empty content) rather than an error. */
+  readonly create: boolean;
+}
+
+export function editCheck(edit: InPlaceEdit): Shell {
+  return lines(
+    missing(edit, code('exit 1')),
+    sh`${edit.transform} <${edit.path} | cmp -s - ${edit.path}`,
+  );
+}
+
+export function editApply(edit: InPlaceEdit): Shell {
+  return lines(
+    sh`if [ -e ${edit.path} ]; then _bosun_src=${edit.path}; else _bosun_src=/dev/null; fi`,
+    missing(edit, code('exit 1')),
+    writeAtomically(
+      edit.path,
+      sh`${edit.transform} <"$_bosun_src" >"$_bosun_tmp"`,
+      sh`if [ -e ${edit.path} ]; then chmod "$(stat -c %a -- ${edit.path})" "$_bosun_tmp" && chown "$(stat -c %u:%g -- ${edit.path})" "$_bosun_tmp" || exit 1; else chmod 644 "$_bosun_tmp" || exit 1; fi`,
+    ),
+  );
+}
+
+/** Emits the current and the would-be content, both computed read-only on the host. */
+export function editDiffProbe(edit: InPlaceEdit): Shell {
+  return lines(
+    sh`if [ -f ${edit.path} ]; then _bosun_src=${edit.path}; head -c 65536 ${edit.path} | _bosun_data before "$_bosun_step"; else _bosun_src=/dev/null; fi`,
+    sh`${edit.transform} <"$_bosun_src" | head -c 65536 | _bosun_data after "$_bosun_step"`,
+  );
+}
+
+function missing(edit: InPlaceEdit, then: Shell): Shell | undefined {
+  if (edit.create) return undefined;
+  return sh`if [ ! -f ${edit.path} ]; then echo "bosun: "${edit.path}" does not exist (set create: true to create it)" >&2; ${then}; fi`;
+}

@@ -1,0 +1,104 @@
+import { ValidationError } from '../errors.ts';
+import { Secret } from '../secret.ts';
+import { quote } from '../quote.ts';
+import { code, lines, sh, type Shell } from '../shell.ts';
+import type { Step } from '../step.ts';
+import { absolutePath, bool, knownKeys, stringList, textOrSecret, type AbsolutePath } from '../validate.ts';
+import { attributes, attributesApply, attributesCheck, type AttributeProps } from './attributes.ts';
+import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+
+/** A file with exactly this content, written atomically. */
+export interface FileProps extends CommonProps, AttributeProps {
+  readonly path: AbsolutePath;
+  /** The whole content, byte for byte. A `Secret` is never printed and implies `sensitive`. */
+  readonly content: string | Secret;
+  /**
+   * A command that must accept the new content before it replaces the old file,
+   * as words; `%s` stands for the temporary file: `['visudo', '-cf', '%s']`.
+   */
+  readonly validate?: readonly string[];
+  /** Never send the current content back nor show a diff of it. */
+  readonly sensitive?: boolean;
+}
+
+export interface FileResource extends FileProps {
+  readonly type: 'file';
+}
+
+/** Declares a file with exactly `content`. */
+export function file(props: FileProps): FileResource {
+  return { type: 'file', ...props };
+}
+
+const KEYS = ['type', 'path', 'content', 'mode', 'owner', 'group', 'validate', 'sensitive', ...COMMON_KEYS];
+
+/** How much of a current file the host sends back for a diff. */
+export const DIFF_CAP_BYTES = 65536;
+
+export function compileFile(resource: FileResource): Step {
+  knownKeys(resource, KEYS, 'file');
+  const path = absolutePath(resource.path, 'file.path');
+  const where = `file(${path})`;
+  const content = textOrSecret(resource.content, `${where}.content`);
+  const sensitive = resource.content instanceof Secret || (resource.sensitive !== undefined && bool(resource.sensitive, `${where}.sensitive`));
+  const wanted = attributes(resource, where);
+  const contentValue = resource.content instanceof Secret ? resource.content : content;
+  const validate = resource.validate === undefined ? undefined : validateCommand(resource.validate, `${where}.validate`);
+  const tmp = code('"$_bosun_tmp"');
+  return {
+    name: `file ${path}`,
+    resource: 'file',
+    ...commonFields(resource, where),
+    check: lines(
+      sh`[ -f ${path} ] && [ ! -L ${path} ] || exit 1`,
+      sh`printf '%s' ${contentValue} | cmp -s - ${path} || exit 1`,
+      attributesCheck(path, wanted),
+    ),
+    apply: lines(
+      writeAtomically(path, sh`printf '%s' ${contentValue} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
+    ),
+    diff: {
+      path,
+      sensitive,
+      ...(sensitive ? {} : { desired: content }),
+      probe: sensitive ? code(':') : currentContentProbe(path),
+    },
+  };
+}
+
+/** Emits the current content of `path` (capped) and its size, for a diff. */
+export function currentContentProbe(path: string): Shell {
+  return sh`if [ -f ${path} ]; then
+  _bosun_size "$_bosun_step" "$(wc -c <${path})"
+  head -c ${DIFF_CAP_BYTES} ${path} | _bosun_data before "$_bosun_step"
+fi`;
+}
+
+/**
+ * Writes `path` through a temp file in the same directory: fill it, set its
+ * attributes, validate it, then rename over the target. A failure at any point
+ * (or a killed session) leaves the old file as it was.
+ */
+export function writeAtomically(path: string, fill: Shell, setAttributes: Shell, validate?: Shell): Shell {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  return lines(
+    sh`_bosun_tmp=$(mktemp ${dir}/.bosun.XXXXXX) || exit 1`,
+    code(`trap 'rm -f "$_bosun_tmp"' EXIT HUP INT TERM`),
+    sh`${fill} || exit 1`,
+    setAttributes,
+    validate && sh`${validate} || { echo "bosun: validation refused the new content of "${path} >&2; exit 1; }`,
+    sh`mv -f "$_bosun_tmp" ${path}`,
+  );
+}
+
+/** The validate words with `%s` replaced by the temp file, everything else quoted. */
+export function validateCommand(words: readonly string[], field: string): Shell {
+  const checked = stringList(words, field);
+  if (checked.length === 0) throw new ValidationError(field, 'must name a command');
+  if (!checked.some((word) => word.includes('%s'))) throw new ValidationError(field, 'must contain %s (the file to validate)');
+  const rendered = checked.map((word) => {
+    const pieces = word.split('%s').map((piece, i) => (i > 0 ? '"$_bosun_tmp"' : '') + (piece === '' ? '' : quote(piece, field)));
+    return pieces.join('') || "''";
+  });
+  return code(rendered.join(' '));
+}

@@ -1,0 +1,61 @@
+import { ValidationError } from '../errors.ts';
+import { code, lines, sh, type Shell } from '../shell.ts';
+import type { Step } from '../step.ts';
+import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
+import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+
+/**
+ * A service enabled or disabled at boot, and running, stopped, restarted or
+ * reloaded now. systemd when it runs the host; sysvinit scripts otherwise.
+ */
+export interface ServiceProps extends CommonProps {
+  readonly name: string;
+  readonly enabled?: boolean;
+  /** `restarted` and `reloaded` always act: check mode reports them as would-change. */
+  readonly state?: 'running' | 'stopped' | 'restarted' | 'reloaded';
+}
+
+export interface ServiceResource extends ServiceProps {
+  readonly type: 'service';
+}
+
+export function service(props: ServiceProps): ServiceResource {
+  return { type: 'service', ...props };
+}
+
+const KEYS = ['type', 'name', 'enabled', 'state', ...COMMON_KEYS];
+const NAME = /^[A-Za-z0-9][A-Za-z0-9@._:-]*$/;
+
+export function compileService(resource: ServiceResource): Step {
+  knownKeys(resource, KEYS, 'service');
+  const name = identifier(resource.name, 'service.name', NAME, 'service name');
+  const where = `service(${name})`;
+  const enabled = resource.enabled === undefined ? undefined : bool(resource.enabled, `${where}.enabled`);
+  const state = resource.state === undefined ? undefined : oneOf(resource.state, `${where}.state`, ['running', 'stopped', 'restarted', 'reloaded'] as const);
+  if (enabled === undefined && state === undefined) throw new ValidationError(where, 'give enabled, state, or both');
+  const action = state === 'restarted' || state === 'reloaded';
+  const isActive = byInit(sh`systemctl is-active --quiet ${name}`, sh`service ${name} status >/dev/null 2>&1`);
+  const isEnabled = byInit(sh`systemctl is-enabled --quiet ${name}`, sh`ls /etc/rc[2345].d/S[0-9][0-9]${name} >/dev/null 2>&1`);
+  const steady: Shell[] = [];
+  if (enabled === true) steady.push(isEnabled);
+  if (enabled === false) steady.push(sh`! { ${isEnabled}; }`);
+  if (state === 'running') steady.push(isActive);
+  if (state === 'stopped') steady.push(sh`! { ${isActive}; }`);
+  const verify = [...steady, ...(action ? [isActive] : [])];
+  const toCode = (tests: Shell[]): Shell => code(tests.map((t) => `{ ${t.text}; }`).join(' && ') || ':');
+  const verb = state === 'restarted' ? 'restart' : state === 'reloaded' ? 'reload' : state === 'running' ? 'start' : 'stop';
+  return {
+    name: `service ${name}${enabled === undefined ? '' : enabled ? ' enabled' : ' disabled'}${state === undefined ? '' : ` ${state}`}`,
+    resource: 'service',
+    ...commonFields(resource, where),
+    ...(action ? { alwaysChanges: true, verify: toCode(verify) } : { check: toCode(steady) }),
+    apply: lines(
+      enabled === undefined ? undefined : sh`${byInit(sh`systemctl ${code(enabled ? 'enable' : 'disable')} ${name}`, sh`update-rc.d ${name} ${code(enabled ? 'enable' : 'disable')}`)} || exit 1`,
+      state === undefined ? undefined : sh`${byInit(sh`systemctl ${code(verb)} ${name}`, sh`service ${name} ${code(verb)}`)} || exit 1`,
+    ),
+  };
+}
+
+function byInit(systemd: Shell, sysv: Shell): Shell {
+  return sh`if [ "$_bosun_init" = systemd ]; then ${systemd}; else ${sysv}; fi`;
+}

@@ -1,0 +1,104 @@
+import { ValidationError } from './errors.ts';
+import { Secret } from './secret.ts';
+
+type Octal = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
+
+/** An octal file mode such as `"0644"` or `"755"`. Symbolic modes are not accepted. */
+export type FileMode = `${Octal}${Octal}${Octal}` | `${Octal}${Octal}${Octal}${Octal}`;
+
+/** A path that starts at `/`. Relative paths mean nothing on a remote host. */
+export type AbsolutePath = `/${string}`;
+
+/** Text that can travel in a shell word: no NUL byte, no lone UTF-16 surrogate. */
+export function text(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new ValidationError(field, `must be a string, got ${describe(value)}`);
+  if (value.includes('\0')) throw new ValidationError(field, 'contains a NUL byte, which a shell cannot carry');
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new ValidationError(field, 'contains a lone UTF-16 surrogate, which has no byte encoding');
+  }
+  return value;
+}
+
+/** Text or a secret; returns the real value for checks. */
+export function textOrSecret(value: unknown, field: string): string {
+  return value instanceof Secret ? text(value.reveal(), field) : text(value, field);
+}
+
+/** Text without a line break, for values that live on one line (a line in a file, a cron command). */
+export function oneLine(value: unknown, field: string): string {
+  const checked = text(value, field);
+  if (/[\r\n]/.test(checked)) throw new ValidationError(field, 'must be a single line (no line break)');
+  return checked;
+}
+
+export function absolutePath(value: unknown, field: string): AbsolutePath {
+  const checked = text(value, field);
+  if (!checked.startsWith('/')) throw new ValidationError(field, `must be an absolute path, got ${JSON.stringify(checked)}`);
+  if (/\/\.\.?(\/|$)/.test(checked)) throw new ValidationError(field, `must not contain . or .. components: ${JSON.stringify(checked)}`);
+  return checked as AbsolutePath;
+}
+
+/** Normalizes a mode to what `stat -c %a` prints (no leading zeros). */
+export function fileMode(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !/^[0-7]{3,4}$/.test(value)) {
+    throw new ValidationError(field, `must be an octal mode string such as "0644", got ${describe(value)}`);
+  }
+  return parseInt(value, 8).toString(8);
+}
+
+/** A user or group name (as useradd accepts) or a numeric id. */
+export function principal(value: unknown, field: string): string {
+  const checked = text(value, field);
+  if (!/^([a-z_][a-z0-9_.-]{0,31}\$?|[0-9]+)$/i.test(checked)) {
+    throw new ValidationError(field, `is not a valid user or group name: ${JSON.stringify(checked)}`);
+  }
+  return checked;
+}
+
+/** A name with a strict grammar (package, service): never an option, never a pattern. */
+export function identifier(value: unknown, field: string, pattern: RegExp, what: string): string {
+  const checked = text(value, field);
+  if (!pattern.test(checked)) throw new ValidationError(field, `is not a valid ${what}: ${JSON.stringify(checked)}`);
+  return checked;
+}
+
+export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ValidationError(field, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+export function bool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new ValidationError(field, `must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+export function stringList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, `must be a list of strings, got ${describe(value)}`);
+  return value.map((item, index) => text(item, `${field}[${index}]`));
+}
+
+/**
+ * Refuses keys a TypeScript caller could not have written: the type system stops
+ * them in .ts files, this stops them in plain JS, YAML vars and -e values.
+ */
+export function knownKeys(value: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(where, `must be an object, got ${describe(value)}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new ValidationError(`${where}.${key}`, `is not a known parameter (known: ${allowed.join(', ')})`);
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

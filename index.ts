@@ -1,0 +1,20 @@
+// bosun's public surface: what playbooks and roles import.
+export { definePlaybook, role, handler } from './compiler/playbook.ts';
+export type { Playbook, Play, Role, Handler, Serial } from './compiler/playbook.ts';
+export { secret, Secret } from './compiler/secret.ts';
+export type { Resource } from './compiler/resource.ts';
+export type { AbsolutePath, FileMode } from './compiler/validate.ts';
+export { file } from './compiler/resources/file.ts';
+export { directory } from './compiler/resources/directory.ts';
+export { absent } from './compiler/resources/absent.ts';
+export { symlink } from './compiler/resources/symlink.ts';
+export { line } from './compiler/resources/line.ts';
+export { block } from './compiler/resources/block.ts';
+export { packages } from './compiler/resources/package.ts';
+export { service } from './compiler/resources/service.ts';
+export { command } from './compiler/resources/command.ts';
+export { cron } from './compiler/resources/cron.ts';
+export { user } from './compiler/resources/user.ts';
+export { group } from './compiler/resources/group.ts';
+export type { Host } from './inventory/host.ts';
+export { BosunError, ValidationError } from './compiler/errors.ts';

@@ -1,0 +1,21 @@
+import { execa } from 'execa';
+import { streamSession } from './session.ts';
+import type { RunOutcome, RunRequest, Transport } from './transport.ts';
+
+/** Runs the script inside a root filesystem: `chroot ROOT sh -s MODE` (image baking, tests). */
+export class ChrootTransport implements Transport {
+  constructor(private readonly root: string) {}
+
+  run(request: RunRequest): Promise<RunOutcome> {
+    const child = execa('chroot', [this.root, 'sh', '-s', request.mode], {
+      input: request.script,
+      reject: false,
+      buffer: false,
+      cancelSignal: request.signal,
+      // A chroot has no session of its own: give its tools a sane, fixed environment.
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' },
+      extendEnv: false,
+    });
+    return streamSession(child, request);
+  }
+}

@@ -1,0 +1,115 @@
+import type { Mode, Plan } from '../compiler/plan.ts';
+import type { RenderedPlan } from '../compiler/render.ts';
+import { maskSecrets } from '../compiler/secret.ts';
+import type { HandlerStep, Step, StepStatus } from '../compiler/step.ts';
+import { DIFF_CAP_BYTES } from '../compiler/resources/file.ts';
+import { renderDiff, type DiffEvidence } from './diff.ts';
+import { decodeData, parseFrame } from './frames.ts';
+import type { HostResult, HostStatus, StepResult } from './results.ts';
+import type { Transport } from './transport.ts';
+
+export interface RunHostOptions {
+  readonly mode: Mode;
+  readonly signal?: AbortSignal;
+  /** Called as each step finishes, for live output. */
+  readonly onStep?: (result: StepResult) => void;
+  /** Called with log output (stderr, unframed stdout), secrets masked. */
+  readonly onLog?: (text: string) => void;
+}
+
+/**
+ * Runs one host's rendered plan through its transport (one session) and turns the
+ * framed events into a HostResult. A session that ends without the final `end`
+ * event failed, whatever its exit code.
+ */
+export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Transport, options: RunHostOptions): Promise<HostResult> {
+  const started = Date.now();
+  const all: readonly Step[] = [...plan.steps, ...plan.handlers];
+  const results: StepResult[] = [];
+  const startedAt = new Map<number, number>();
+  const evidence = new Map<number, DiffEvidence>();
+  const outputs = new Map<number, string>();
+  const pending = new Set<number>();
+  let facts: Record<string, string> | undefined;
+  let ended = false;
+  const mask = (text: string): string => maskSecrets(text, rendered.secrets);
+
+  const onLine = (line: string): void => {
+    const event = parseFrame(line);
+    if (event === undefined) {
+      options.onLog?.(mask(`${line}\n`));
+      return;
+    }
+    switch (event.t) {
+      case 'facts':
+        facts = { pkg: event.pkg, init: event.init, os: event.os };
+        break;
+      case 'start':
+        startedAt.set(event.i, Date.now());
+        break;
+      case 'pending':
+        pending.add(event.i);
+        break;
+      case 'size':
+        evidence.set(event.i, { ...evidence.get(event.i), size: Number(event.n) });
+        break;
+      case 'before':
+      case 'after':
+        evidence.set(event.i, { ...evidence.get(event.i), [event.t]: decodeData(event.b64) });
+        break;
+      case 'output':
+        outputs.set(event.i, mask(decodeData(event.b64)));
+        break;
+      case 'result': {
+        const step = all[event.i];
+        if (step === undefined) break;
+        const result = stepResult(step, event.i, event.s as StepStatus, event.rc, Date.now() - (startedAt.get(event.i) ?? Date.now()));
+        results.push(result);
+        options.onStep?.(result);
+        break;
+      }
+      case 'end':
+        ended = true;
+        break;
+    }
+  };
+
+  const stepResult = (step: Step, index: number, status: StepStatus, rc: number, durationMs: number): StepResult => {
+    const handler = (step as Partial<HandlerStep>).handler;
+    const diff = status === 'would-change' && step.diff ? renderDiff(step.diff, evidence.get(index) ?? {}, rendered.secrets, DIFF_CAP_BYTES) : undefined;
+    const output = outputs.get(index);
+    return {
+      index,
+      name: step.name,
+      resource: step.resource,
+      status,
+      ...(handler !== undefined && { handler }),
+      ...(pending.has(index) && { pendingFromEarlierRun: true }),
+      ...(status === 'failed' && { rc, output: output ?? (rc === 125 ? 'applied, but the check still fails: the step did not converge' : '') }),
+      ...(diff !== undefined && { diff }),
+      durationMs,
+    };
+  };
+
+  const outcome = await transport.run({
+    script: rendered.script,
+    mode: options.mode,
+    onLine,
+    onStderr: (text) => options.onLog?.(mask(text)),
+    ...(options.signal && { signal: options.signal }),
+  });
+  const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.hash, ...(facts && { facts }) };
+  if (outcome.unreachable) return { ...base, status: 'unreachable', reason: mask(outcome.reason ?? outcome.stderr.trim()) };
+  if (!ended) {
+    const why = outcome.reason ?? (outcome.stderr.trim().split('\n').slice(-3).join('\n') || `the script stopped early (exit code ${String(outcome.exitCode)})`);
+    return { ...base, status: 'failed', reason: mask(why) };
+  }
+  return { ...base, status: hostStatus(results) };
+}
+
+function hostStatus(steps: readonly StepResult[]): HostStatus {
+  if (steps.some((s) => s.status === 'failed')) return 'failed';
+  if (steps.some((s) => s.status === 'changed')) return 'changed';
+  if (steps.some((s) => s.status === 'would-change' || s.status === 'unknown')) return 'would-change';
+  return 'ok';
+}

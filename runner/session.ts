@@ -1,0 +1,36 @@
+import type { ResultPromise } from 'execa';
+import type { RunOutcome, RunRequest } from './transport.ts';
+
+/**
+ * Feeds a child's stdout to `onLine` line by line as it arrives and its stderr to
+ * `onStderr`; resolves with the exit code once the child is gone. Shared by the
+ * process-based transports.
+ */
+export async function streamSession(child: ResultPromise, request: RunRequest): Promise<RunOutcome> {
+  let pending = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    pending += chunk;
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      request.onLine(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf('\n');
+    }
+  });
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+    request.onStderr?.(chunk);
+  });
+  const result = await child;
+  if (pending !== '') request.onLine(pending);
+  const spawnFailed = result.failed && result.exitCode === undefined && !result.isCanceled && result.signal === undefined;
+  return {
+    exitCode: result.exitCode,
+    unreachable: spawnFailed,
+    ...(spawnFailed ? { reason: result.shortMessage } : result.isCanceled ? { reason: 'cancelled (timeout or interruption)' } : result.signal ? { reason: `killed by ${result.signal}` } : {}),
+    stderr,
+  };
+}
