@@ -30,7 +30,7 @@ export function compileDirectory(resource: DirectoryResource): Step {
     ...commonFields(resource, where),
     check: lines(sh`[ -d ${path} ] && [ ! -L ${path} ] || exit 1`, attributesCheck(path, wanted)),
     apply: lines(
-      sh`if [ -e ${path} ] && [ ! -d ${path} ]; then echo "bosun: "${path}" exists and is not a directory" >&2; exit 1; fi`,
+      sh`if [ -e ${path} ] && [ ! -d ${path} ]; then printf 'bosun: %s exists and is not a directory\\n' ${path} >&2; exit 1; fi`,
       // Without a mode, a new directory gets what mkdir gives under the host's umask.
       sh`mkdir -p ${path} || exit 1`,
       wanted.mode === undefined ? undefined : sh`chmod ${wanted.mode} ${path} || exit 1`,

@@ -43,5 +43,5 @@ export function editDiffProbe(edit: InPlaceEdit): Shell {
 
 function missing(edit: InPlaceEdit, then: Shell): Shell | undefined {
   if (edit.create) return undefined;
-  return sh`if [ ! -f ${edit.path} ]; then echo "bosun: "${edit.path}" does not exist (set create: true to create it)" >&2; ${then}; fi`;
+  return sh`if [ ! -f ${edit.path} ]; then printf 'bosun: %s does not exist (set create: true to create it)\\n' ${edit.path} >&2; ${then}; fi`;
 }

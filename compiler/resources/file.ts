@@ -86,7 +86,7 @@ export function writeAtomically(path: string, fill: Shell, setAttributes: Shell,
     code(`trap 'rm -f "$_bosun_tmp"' EXIT HUP INT TERM`),
     sh`${fill} || exit 1`,
     setAttributes,
-    validate && sh`${validate} || { echo "bosun: validation refused the new content of "${path} >&2; exit 1; }`,
+    validate && sh`${validate} || { printf 'bosun: validation refused the new content of %s\\n' ${path} >&2; exit 1; }`,
     sh`mv -f "$_bosun_tmp" ${path}`,
   );
 }

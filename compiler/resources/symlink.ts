@@ -35,7 +35,7 @@ export function compileSymlink(resource: SymlinkResource): Step {
       sh`[ "\${_bosun_target%?x}" = ${target} ]`,
     ),
     apply: lines(
-      sh`if [ -d ${path} ] && [ ! -L ${path} ]; then echo "bosun: "${path}" is a directory, not replacing it with a link" >&2; exit 1; fi`,
+      sh`if [ -d ${path} ] && [ ! -L ${path} ]; then printf 'bosun: %s is a directory, not replacing it with a link\\n' ${path} >&2; exit 1; fi`,
       sh`ln -sfn -- ${target} ${path}`,
     ),
   };

@@ -1,0 +1,118 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BosunError } from '../compiler/errors.ts';
+import { maskSecrets } from '../compiler/secret.ts';
+import { parseExtraVars } from '../inventory/extra-vars.ts';
+import { inventoryCommand } from './inventory-command.ts';
+import { percentage, positiveInteger, parseSerial, type RunOptions } from './options.ts';
+import { applySavedPlan, prepare, runPlaybook, type Io } from './run-command.ts';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Flags shared by compile, check and apply. */
+function withRunFlags(command: Command): Command {
+  return command
+    .option('-i, --inventory <source>', 'inventory file, directory, EC2 config or host list (repeatable); none = this machine', collect, [])
+    .option('-l, --limit <pattern>', 'further limit the hosts with a pattern')
+    .option('-t, --tags <tags>', 'only steps with one of these tags (comma-separated)')
+    .option('-e, --extra-vars <key=value>', 'set a variable, highest precedence (repeatable; @file.yml reads a file)', collect, [])
+    .option('--no-typecheck', 'load the playbook without type-checking it first');
+}
+
+function withExecutionFlags(command: Command): Command {
+  return command
+    .option('--json <file>', 'write every host, step, status, diff and duration as JSON')
+    .option('--diff', 'print unified diffs of files that would change')
+    .option('-f, --forks <n>', 'hosts run at once', '10')
+    .option('--serial <batches>', 'rolling batches: a count, a percentage, or a list like 1,25%,100%')
+    .option('--max-fail-percentage <pct>', 'stop later batches when more than this share of a batch failed')
+    .option('--timeout <seconds>', 'per-host timeout')
+    .option('--accept-new-host-keys', 'trust hosts seen for the first time (never a changed key)')
+    .option('-F, --ssh-config <file>', 'ssh_config file for every SSH connection')
+    .option('-K, --ask-become-pass', 'ask once for the sudo password (sent on stdin, never printed)')
+    .addOption(new Option('--detailed-exitcode', 'apply: exit 2 when changes were made').default(false));
+}
+
+async function runOptions(flags: Record<string, unknown>): Promise<RunOptions> {
+  const tags = typeof flags.tags === 'string' ? flags.tags.split(',').map((t) => t.trim()).filter(Boolean) : [];
+  return {
+    inventories: flags.inventory as string[],
+    ...(typeof flags.limit === 'string' && { limit: flags.limit }),
+    tags,
+    extraVars: await parseExtraVars(flags.extraVars as string[]),
+    ...(typeof flags.json === 'string' && { json: flags.json }),
+    diff: flags.diff === true,
+    forks: positiveInteger(String(flags.forks ?? '10'), '--forks'),
+    ...(typeof flags.serial === 'string' && { serial: parseSerial(flags.serial) }),
+    ...(typeof flags.maxFailPercentage === 'string' && { maxFailPercentage: percentage(flags.maxFailPercentage, '--max-fail-percentage') }),
+    ...(typeof flags.timeout === 'string' && { timeoutSeconds: positiveInteger(flags.timeout, '--timeout') }),
+    acceptNewHostKeys: flags.acceptNewHostKeys === true,
+    ...(typeof flags.sshConfig === 'string' && { sshConfig: flags.sshConfig }),
+    askBecomePass: flags.askBecomePass === true,
+    detailedExitcode: flags.detailedExitcode === true,
+    ...(typeof flags.out === 'string' && { out: flags.out }),
+    typecheck: flags.typecheck !== false,
+  };
+}
+
+/** The `bosun` command. Returns the exit code; never calls process.exit. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  const program = new Command('bosun')
+    .description('Typed roles compiled to idempotent shell plans, checked and applied over SSH.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+
+  withRunFlags(program.command('compile').argument('<playbook>').description('print the script bosun would run on a host'))
+    .option('--host <name>', 'the host whose script to print (default: the first)')
+    .action(async (playbook: string, flags: Record<string, unknown>) => {
+      const targets = await prepare(playbook, await runOptions({ ...flags, forks: '1' }));
+      const target = typeof flags.host === 'string' ? targets.find((t) => t.host.name === flags.host) : targets[0];
+      if (target === undefined) throw new BosunError(typeof flags.host === 'string' ? `host ${flags.host} is not targeted by this playbook` : 'the playbook targets no host');
+      io.stdout(maskSecrets(target.rendered.script, target.rendered.secrets));
+    });
+
+  withExecutionFlags(withRunFlags(program.command('check').argument('<playbook>').description('report what would change; writes nothing on any host')))
+    .option('--out <plan.json>', 'save the plan (script hash per host) for bosun apply')
+    .action(async (playbook: string, flags: Record<string, unknown>) => {
+      code = await runPlaybook(playbook, 'check', await runOptions(flags), io);
+    });
+
+  withExecutionFlags(withRunFlags(program.command('apply').argument('<playbook>', 'a playbook, or a plan saved by check --out').description('bring hosts to the desired state')))
+    .action(async (playbook: string, flags: Record<string, unknown>) => {
+      const options = await runOptions(flags);
+      code = playbook.endsWith('.json')
+        ? await applySavedPlan(playbook, { diff: options.diff, forks: options.forks, detailedExitcode: options.detailedExitcode, askBecomePass: options.askBecomePass, ...(options.json !== undefined && { json: options.json }) }, io)
+        : await runPlaybook(playbook, 'apply', options, io);
+    });
+
+  program
+    .command('inventory')
+    .description('show what an inventory resolves to: list | graph | host NAME')
+    .allowUnknownOption()
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      code = await inventoryCommand(args);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    if (error instanceof BosunError) {
+      io.stderr(`bosun: ${error.describe()}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function processIo(): Io {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  };
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts } from 'ts-morph';
+import { LoadError } from '../compiler/errors.ts';
+
+/** One type error, where it is. */
+export interface TypeProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/**
+ * Type-checks a TypeScript entry file (a playbook, an inventory) and everything it
+ * imports, with bosun's strict settings. Returns the problems; none means it may be
+ * loaded. A file set whose contents were already found clean is not checked again
+ * (the cache holds content hashes, so any edit anywhere in the set re-checks).
+ */
+export async function typecheck(entry: string): Promise<TypeProblem[]> {
+  const cacheFile = join(cacheDir(), `${sha(entry)}.json`);
+  if (await stillClean(cacheFile)) return [];
+  const project = new Project({
+    compilerOptions: {
+      target: ScriptTarget.ES2022,
+      module: ModuleKind.NodeNext,
+      moduleResolution: ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
+  });
+  project.addSourceFileAtPath(entry);
+  project.resolveSourceFileDependencies();
+  const problems = project.getPreEmitDiagnostics().map((diagnostic): TypeProblem => {
+    const source = diagnostic.getSourceFile();
+    const start = diagnostic.getStart() ?? 0;
+    const position = source?.getLineAndColumnAtPos(start) ?? { line: 0, column: 0 };
+    return {
+      file: source?.getFilePath() ?? entry,
+      line: position.line,
+      column: position.column,
+      message: ts.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, '\n'),
+    };
+  });
+  if (problems.length === 0) {
+    const files = project.getSourceFiles().map((source) => source.getFilePath()).filter((path) => !path.includes('/node_modules/'));
+    await remember(cacheFile, files);
+  }
+  return problems;
+}
+
+/** Throws a LoadError listing every problem as file:line:col. */
+export async function assertTypesafe(entry: string): Promise<void> {
+  const problems = await typecheck(entry);
+  if (problems.length === 0) return;
+  const first = problems[0]!;
+  throw new LoadError(`type errors, nothing was run:\n${problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n')}`, {
+    file: first.file,
+    line: first.line,
+    column: first.column,
+  });
+}
+
+function cacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bosun', 'typecheck');
+}
+
+function sha(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function stillClean(cacheFile: string): Promise<boolean> {
+  try {
+    const entries = JSON.parse(await readFile(cacheFile, 'utf8')) as [string, string][];
+    for (const [path, hash] of entries) {
+      if (sha(await readFile(path)) !== hash) return false;
+    }
+    return entries.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function remember(cacheFile: string, files: string[]): Promise<void> {
+  try {
+    const entries = await Promise.all(files.map(async (path) => [path, sha(await readFile(path))] as const));
+    await mkdir(dirname(cacheFile), { recursive: true });
+    await writeFile(cacheFile, JSON.stringify(entries));
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
+}

@@ -1,0 +1,45 @@
+import type { Secret } from '../compiler/secret.ts';
+import type { Host } from '../inventory/host.ts';
+import { ChrootTransport } from './chroot-transport.ts';
+import { LocalTransport } from './local-transport.ts';
+import { SshTransport } from './ssh-transport.ts';
+import type { Transport } from './transport.ts';
+
+/** Run-wide settings that shape transports. */
+export interface TransportSettings {
+  /** The play asks for become (root). */
+  readonly become: boolean;
+  readonly acceptNewHostKeys?: boolean;
+  readonly sshConfigFile?: string;
+  readonly becomePassword?: Secret;
+  readonly timeoutMs?: number;
+  readonly controlDir?: string;
+}
+
+/** The transport for a host, from its connection and the run's settings. */
+export function transportFor(host: Host, settings: TransportSettings): Transport {
+  const connection = host.connection;
+  switch (connection.transport) {
+    case 'local': {
+      const become = settings.become || connection.become?.enabled === true;
+      // Already root: sudo would add nothing but a dependency on sudo.
+      const needsSudo = become && (process.getuid?.() !== 0 || connection.become?.user !== undefined);
+      return new LocalTransport({ become: needsSudo, ...(connection.become?.user !== undefined && { becomeUser: connection.become.user }) });
+    }
+    case 'chroot':
+      return new ChrootTransport(connection.root);
+    case 'ssh': {
+      const become = settings.become || connection.become?.enabled === true;
+      return new SshTransport(
+        { ...connection, become: { enabled: become, ...(connection.become?.user !== undefined && { user: connection.become.user }) } },
+        {
+          ...(settings.acceptNewHostKeys !== undefined && { acceptNewHostKeys: settings.acceptNewHostKeys }),
+          ...(settings.sshConfigFile !== undefined && { sshConfigFile: settings.sshConfigFile }),
+          ...(settings.becomePassword !== undefined && { becomePassword: settings.becomePassword }),
+          ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
+          ...(settings.controlDir !== undefined && { controlDir: settings.controlDir }),
+        },
+      );
+    }
+  }
+}
