@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import { readFile, readlink, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Plan } from '../../compiler/plan.ts';
+import { block, directory, file, handler, line, secret, symlink, command, absent } from '../../index.ts';
+import { renderPlan } from '../../compiler/render.ts';
+import { parseFrame } from '../../runner/frames.ts';
+import { planOf, tempDir } from '../support/plan-harness.ts';
+import { renderChecked } from '../support/render-checked.ts';
+import { listTree } from '../support/target-tree.ts';
+
+function samplePlan(dir: string): Plan {
+  return planOf(
+    [
+      directory({ path: `${dir}/etc/app`, mode: '0750' }),
+      file({ path: `${dir}/etc/app/app.conf`, content: 'a = 1\nb = "two"\n', mode: '0640', notify: ['reload'] }),
+      file({ path: `${dir}/etc/app/token`, content: secret('hunter2') }),
+      line({ path: `${dir}/etc/app/app.conf`, line: 'c = 3', regexp: '^c =' }),
+      block({ path: `${dir}/etc/app/extra.conf`, block: 'x\ny\n', create: true }),
+      symlink({ path: `${dir}/etc/app/current`, target: 'app.conf' }),
+      absent({ path: `${dir}/etc/app/old` }),
+    ],
+    { handlers: [handler('reload', command({ argv: ['touch', `${dir}/reloaded`] }))] },
+  );
+}
+
+/** Statuses by step index, from the framed lines of a run. */
+function results(stdout: string): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const line of stdout.split('\n')) {
+    const event = parseFrame(line);
+    if (event?.t === 'result') out[event.i] = event.s;
+  }
+  return out;
+}
+
+describe('compiler/render', () => {
+  it('renders the same plan to a byte-identical script and hash', () => {
+    const a = renderChecked(samplePlan('/srv/x'));
+    const b = renderChecked(samplePlan('/srv/x'));
+    expect(b.script).to.equal(a.script);
+    expect(b.hash).to.equal(a.hash);
+    expect(a.hash).to.equal(createHash('sha256').update(a.script).digest('hex'));
+    expect(JSON.parse(JSON.stringify(samplePlan('/srv/x')))).to.deep.equal(JSON.parse(JSON.stringify(samplePlan('/srv/x'))));
+    const other = renderChecked(samplePlan('/srv/y'));
+    expect(other.hash).not.to.equal(a.hash);
+    expect(a.secrets).to.deep.equal(['hunter2']);
+  });
+
+  it('keeps a name with a line break inside its comment line, and runs none of it', async () => {
+    const { dir, dispose } = await tempDir();
+    try {
+      const evil = `${dir}/x\ntouch ${dir}/pwned #` as `/${string}`;
+      const rendered = renderChecked(planOf([absent({ path: evil })]));
+      expect(rendered.script).to.contain(`# 0: absent ${dir}/x?touch ${dir}/pwned #\n`);
+      for (const mode of ['check', 'apply']) {
+        const result = await execa('sh', ['-s', mode], { input: rendered.script, reject: false });
+        expect(result.stdout).to.contain('{"t":"end"}');
+      }
+      expect(await listTree(dir)).to.have.length(1);
+    } finally {
+      await dispose();
+    }
+  });
+
+  for (const shell of [['dash'], ['busybox', 'sh']]) {
+    it(`applies and re-checks a plan under ${shell.join(' ')}`, async () => {
+      const { dir, dispose } = await tempDir();
+      try {
+        const { script } = renderChecked(samplePlan(dir));
+        const [bin, ...args] = shell as [string, ...string[]];
+        const apply = await execa(bin, [...args, '-s', 'apply'], { input: script, reject: false });
+        expect(apply.exitCode, apply.stderr).to.equal(0);
+        expect(apply.stdout).to.contain('@@bosun {"t":"end"}');
+        expect(results(apply.stdout)).to.deep.equal({ 0: 'changed', 1: 'changed', 2: 'changed', 3: 'changed', 4: 'changed', 5: 'changed', 6: 'ok', 7: 'changed' });
+        expect(await readFile(`${dir}/etc/app/app.conf`, 'utf8')).to.equal('a = 1\nb = "two"\nc = 3\n');
+        expect((await stat(`${dir}/etc/app`)).mode & 0o777).to.equal(0o750);
+        expect(await readlink(`${dir}/etc/app/current`)).to.equal('app.conf');
+        expect(await readFile(`${dir}/etc/app/extra.conf`, 'utf8')).to.equal('# BEGIN BOSUN MANAGED BLOCK\nx\ny\n# END BOSUN MANAGED BLOCK\n');
+        await stat(`${dir}/reloaded`);
+        const tree = await listTree(dir);
+        const check = await execa(bin, [...args, '-s', 'check'], { input: script, reject: false });
+        expect(check.exitCode, check.stderr).to.equal(0);
+        // The line step rewrites app.conf that the file step owns: the two disagree, as they should be reported.
+        expect(results(check.stdout)).to.deep.equal({ 0: 'ok', 1: 'would-change', 2: 'ok', 3: 'ok', 4: 'ok', 5: 'ok', 6: 'ok', 7: 'unknown' });
+        expect(await listTree(dir)).to.deep.equal(tree);
+      } finally {
+        await dispose();
+      }
+    });
+  }
+
+  it('runs nothing when the script is cut short in transit', async () => {
+    const { dir, dispose } = await tempDir();
+    try {
+      const { script } = renderChecked(planOf([file({ path: `${dir}/a`, content: 'a' }), file({ path: `${dir}/b`, content: 'b' })]));
+      for (const cut of [script.length - 2, Math.floor(script.length / 2), script.indexOf('# 1: ')]) {
+        const result = await execa('sh', ['-s', 'apply'], { input: script.slice(0, cut), reject: false });
+        expect(result.stdout, `cut at ${cut}`).to.equal('');
+        expect(await listTree(dir)).to.have.length(1);
+      }
+    } finally {
+      await dispose();
+    }
+  });
+
+  it('refuses an unknown mode before doing anything', async () => {
+    const { script } = renderPlan(planOf([]));
+    const result = await execa('sh', ['-s', 'apply!'], { input: script, reject: false });
+    expect(result.exitCode).to.equal(64);
+    expect(result.stdout).to.equal('');
+    expect(result.stderr).to.contain('unknown mode');
+  });
+});
