@@ -21,8 +21,9 @@ const KEYS = ['type', 'path', ...COMMON_KEYS];
 
 export function compileAbsent(resource: AbsentResource): Step {
   knownKeys(resource, KEYS, 'absent');
-  const path = absolutePath(resource.path, 'absent.path');
-  if (path.replace(/\/+$/, '') === '') throw new ValidationError('absent.path', 'refusing to remove /');
+  // Without its trailing slashes: `rm -rf link/` would empty the directory a symlink points to.
+  const path = absolutePath(resource.path, 'absent.path').replace(/\/+$/, '');
+  if (path === '') throw new ValidationError('absent.path', 'refusing to remove /');
   return {
     name: `absent ${path}`,
     resource: 'absent',

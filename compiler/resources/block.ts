@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.ts';
 import { sh } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, bool, knownKeys, oneLine, oneOf, text, type AbsolutePath } from '../validate.ts';
@@ -67,6 +68,11 @@ export function compileBlock(resource: BlockResource): Step {
   const begin = marker.replace('{mark}', oneLine(resource.markerBegin ?? 'BEGIN', `${where}.markerBegin`));
   const end = marker.replace('{mark}', oneLine(resource.markerEnd ?? 'END', `${where}.markerEnd`));
   const body = text(resource.block ?? '', `${where}.block`).replace(/\n$/, '');
+  // The markers are how the block is found again: equal markers, or a marker line in the body, would not converge.
+  if (begin === end) throw new ValidationError(`${where}.marker`, `begin and end markers are the same line ${JSON.stringify(begin)} (does the marker contain {mark}?)`);
+  if (body.split('\n').some((bodyLine) => bodyLine === begin || bodyLine === end)) {
+    throw new ValidationError(`${where}.block`, 'must not contain a line equal to one of its markers');
+  }
   const after = resource.insertAfter === undefined ? '' : oneLine(resource.insertAfter, `${where}.insertAfter`);
   const before = resource.insertBefore === undefined ? '' : oneLine(resource.insertBefore, `${where}.insertBefore`);
   const create = resource.create !== undefined && bool(resource.create, `${where}.create`);

@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.ts';
 import { lines, sh } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, knownKeys, text, type AbsolutePath } from '../validate.ts';
@@ -24,6 +25,7 @@ export function compileSymlink(resource: SymlinkResource): Step {
   knownKeys(resource, KEYS, 'symlink');
   const path = absolutePath(resource.path, 'symlink.path');
   const target = text(resource.target, `symlink(${path}).target`);
+  if (target === '') throw new ValidationError(`symlink(${path}).target`, 'must not be empty (a link cannot point to nothing)');
   return {
     name: `symlink ${path}`,
     resource: 'symlink',

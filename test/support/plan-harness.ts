@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { mkdtemp, rm, writeFile, copyFile, access, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,19 +65,52 @@ export async function tempDir(): Promise<{ dir: string; dispose(): Promise<void>
 
 export const local = new LocalTransport();
 
+/** The runs of a convergence test. */
+export interface Convergence {
+  readonly check: Run;
+  readonly apply: Run;
+  readonly again: Run;
+  readonly recheck: Run;
+}
+
 /**
  * Check, apply, apply again and check again, asserting the contract every
- * resource owes: the first check writes nothing and reports would-change (or
- * `first`), the apply changes, the second apply and the last check are all ok.
+ * resource owes: the first check writes nothing (the whole tree listing is the
+ * same before and after) and reports `check` statuses (would-change by default),
+ * the apply reports `apply` (changed by default), the second apply and the last
+ * check are all ok, and neither writes anything.
  */
-export async function convergence(plan: Plan, transport: Transport, tree: () => Promise<string[]>): Promise<{ check: Run; apply: Run; again: Run; recheck: Run }> {
+export async function assertConverges(
+  plan: Plan,
+  transport: Transport,
+  tree: () => Promise<string[]>,
+  expected: { readonly check?: readonly string[]; readonly apply?: readonly string[] } = {},
+): Promise<Convergence> {
+  const count = plan.steps.length;
   const before = await tree();
   const check = await runPlan(plan, transport, 'check');
-  const afterCheck = await tree();
+  expect(await tree(), 'check mode wrote to the target').to.deep.equal(before);
+  expect(statuses(check), explain(check)).to.deep.equal(expected.check ?? Array(count).fill('would-change'));
   const apply = await runPlan(plan, transport, 'apply');
+  expect(statuses(apply), explain(apply)).to.deep.equal(expected.apply ?? Array(count).fill('changed'));
+  const settled = await tree();
   const again = await runPlan(plan, transport, 'apply');
+  expect(statuses(again), explain(again)).to.deep.equal(Array(count).fill('ok'));
+  expect(again.status).to.equal('ok');
+  expect(await tree(), 'a second apply wrote to the target').to.deep.equal(settled);
   const recheck = await runPlan(plan, transport, 'check');
-  return Object.assign({ check, apply, again, recheck }, { treeUnchangedByCheck: before.join('\n') === afterCheck.join('\n'), before, afterCheck });
+  expect(statuses(recheck), explain(recheck)).to.deep.equal(Array(count).fill('ok'));
+  expect(recheck.status).to.equal('ok');
+  expect(await tree(), 'check mode wrote to the target').to.deep.equal(settled);
+  return { check, apply, again, recheck };
+}
+
+/** Runs a check and asserts it left the tree exactly as it was. */
+export async function checkWritesNothing(plan: Plan, transport: Transport, tree: () => Promise<string[]>): Promise<Run> {
+  const before = await tree();
+  const check = await runPlan(plan, transport, 'check');
+  expect(await tree(), 'check mode wrote to the target').to.deep.equal(before);
+  return check;
 }
 
 /** An overlay root of the Debian base set up for chroot tests (no daemons started, DNS). */
