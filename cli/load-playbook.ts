@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LoadError } from '../compiler/errors.ts';
@@ -19,7 +20,9 @@ export async function loadPlaybook(path: string, options: { readonly typecheck?:
   if (options.typecheck !== false) await assertTypesafe(file);
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // The content hash in the URL makes an edited playbook load anew in a long-lived process.
+    const version = createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 16);
+    module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as { default?: unknown };
   } catch (error) {
     throw new LoadError(`could not load the playbook: ${(error as Error).message}`, { file: path, cause: error });
   }

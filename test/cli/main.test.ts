@@ -1,0 +1,134 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../cli/main.ts';
+
+const FILES = resolve('test/fixtures/playbooks/files.ts');
+
+async function bosun(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false });
+  return { code, stdout, stderr };
+}
+
+describe('bosun CLI (local host, files under a temp dir)', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'bosun-cli-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('compile prints a shellcheck-clean script with secrets masked', async () => {
+    const { code, stdout } = await bosun('compile', FILES, '-e', `root=${root}`);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^#!\/bin\/sh/);
+    expect(stdout).to.include('********');
+    expect(stdout).not.to.include('hunter2-very-secret');
+    const script = join(root, 'script.sh');
+    await writeFile(script, stdout);
+    execFileSync('shellcheck', ['-s', 'sh', script]);
+  });
+
+  it('check exits 2 and writes nothing; apply converges; a second check exits 0', async () => {
+    const json = join(root, 'report.json');
+    const check = await bosun('check', FILES, '-e', `root=${root}`, '--diff', '--json', json);
+    expect(check.code, check.stdout + check.stderr).to.equal(2);
+    expect(check.stdout).to.match(/would-change +localhost +file .*\/etc\/motd/);
+    expect(check.stdout).to.include('+welcome to bosun');
+    expect(check.stdout).to.include('(sensitive content: diff hidden)');
+    expect(check.stdout).not.to.include('hunter2');
+    await expectMissing(join(root, 'etc'));
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.exitCode).to.equal(2);
+    expect(report.hosts[0].host).to.equal('localhost');
+    expect(report.hosts[0].planHash).to.match(/^[0-9a-f]{64}$/);
+    expect(report.hosts[0].steps.map((s: { status: string }) => s.status)).to.deep.equal(['would-change', 'would-change', 'would-change']);
+    expect(JSON.stringify(report)).not.to.include('hunter2');
+
+    const apply = await bosun('apply', FILES, '-e', `root=${root}`);
+    expect(apply.code, apply.stdout + apply.stderr).to.equal(0);
+    expect(await readFile(join(root, 'etc/motd'), 'utf8')).to.equal('welcome to bosun\n');
+    expect(await readFile(join(root, 'etc/token'), 'utf8')).to.equal('hunter2-very-secret');
+    expect((await stat(join(root, 'etc/token'))).mode & 0o777).to.equal(0o600);
+    expect(apply.stdout).not.to.include('hunter2');
+
+    expect((await bosun('check', FILES, '-e', `root=${root}`)).code).to.equal(0);
+    expect((await bosun('apply', FILES, '-e', `root=${root}`, '--detailed-exitcode')).code).to.equal(0);
+    await writeFile(join(root, 'etc/motd'), 'edited by hand\n');
+    const drift = await bosun('check', FILES, '-e', `root=${root}`, '--diff');
+    expect(drift.code).to.equal(2);
+    expect(drift.stdout).to.include('-edited by hand');
+    expect((await bosun('apply', FILES, '-e', `root=${root}`, '--detailed-exitcode')).code).to.equal(2);
+  });
+
+  it('--tags keeps only the tagged steps', async () => {
+    const apply = await bosun('apply', FILES, '-e', `root=${root}`, '-t', 'dirs');
+    expect(apply.code).to.equal(0);
+    await stat(join(root, 'etc'));
+    await expectMissing(join(root, 'etc/motd'));
+  });
+
+  it('a failed step exits 4 and names the step', async () => {
+    const apply = await bosun('apply', FILES, '-e', `root=${root}`, '-e', 'fail=true');
+    expect(apply.code).to.equal(4);
+    expect(apply.stdout).to.match(/failed +localhost +command false/);
+  });
+
+  it('a type error prints file:line:col and exits 1 having run nothing', async () => {
+    const result = await bosun('check', resolve('test/fixtures/playbooks/type-error.ts'));
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/type-error\.ts:6:\d+: .*logRotate|type-error\.ts:6:\d+: .*'string' is not assignable to type 'number'/);
+    expect(result.stdout).to.equal('');
+  });
+
+  it('an unknown role parameter is refused at run time, naming it', async () => {
+    const result = await bosun('check', resolve('test/fixtures/playbooks/unknown-param.ts'));
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('unattendedUpgrades.logRotat: is not a known parameter');
+    expect(result.stdout).to.equal('');
+  });
+
+  it('bad flags exit 1', async () => {
+    expect((await bosun('check', FILES, '--forks', 'zero')).code).to.equal(1);
+    expect((await bosun('check', FILES, '--serial', 'lots')).code).to.equal(1);
+    expect((await bosun('frobnicate')).code).to.equal(1);
+    expect((await bosun('check', join(root, 'missing.ts'))).code).to.equal(1);
+  });
+
+  it('apply plan.json applies the saved plan and refuses a host whose plan changed', async () => {
+    const playbook = join(root, 'saved.ts');
+    await copyFile(FILES, playbook);
+    const source = await readFile(playbook, 'utf8');
+    await writeFile(playbook, source.replaceAll("'../../../index.ts'", JSON.stringify(resolve('index.ts'))));
+    const planFile = join(root, 'plan.json');
+    expect((await bosun('check', playbook, '-e', `root=${root}`, '--out', planFile)).code).to.equal(2);
+    const saved = JSON.parse(await readFile(planFile, 'utf8'));
+    expect(saved.hosts.localhost).to.match(/^[0-9a-f]{64}$/);
+
+    await writeFile(playbook, (await readFile(playbook, 'utf8')).replace('welcome to', 'hello from'));
+    const refused = await bosun('apply', planFile);
+    expect(refused.code).to.equal(4);
+    expect(refused.stdout).to.include('the plan for this host changed since it was saved');
+    await expectMissing(join(root, 'etc'));
+
+    await writeFile(playbook, (await readFile(playbook, 'utf8')).replace('hello from', 'welcome to'));
+    const applied = await bosun('apply', planFile);
+    expect(applied.code, applied.stdout).to.equal(0);
+    expect(await readFile(join(root, 'etc/motd'), 'utf8')).to.equal('welcome to bosun\n');
+  });
+});
+
+async function expectMissing(path: string): Promise<void> {
+  try {
+    await stat(path);
+  } catch (error) {
+    expect((error as NodeJS.ErrnoException).code).to.equal('ENOENT');
+    return;
+  }
+  expect.fail(`${path} exists`);
+}
