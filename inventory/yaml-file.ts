@@ -15,7 +15,7 @@ export class YamlFile {
     readonly file: string,
   ) {
     this.lines = new LineCounter();
-    this.doc = parseDocument(text, { version: '1.1', lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { version: '1.1', lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
     const error = this.doc.errors[0];
     if (error !== undefined) {
       const pos = this.lines.linePos(error.pos[0]);
@@ -56,8 +56,13 @@ export class YamlFile {
     return resolved === null || (isScalar(resolved) && resolved.value === null);
   }
 
-  /** The pairs of a mapping node, keys as strings, each with its position. */
+  /**
+   * The pairs of a mapping node, keys as strings, each with its position. A
+   * key written twice is an error at the second one (the parser's own check
+   * points at the first pair, so bosun checks here instead).
+   */
   entries(map: YAMLMap, field: string): { key: string; value: Node | null; at: Origin }[] {
+    const seen = new Set<string>();
     return map.items.map((pair) => {
       const keyNode = this.resolve(pair.key as Node | null);
       const at = this.at(keyNode);
@@ -66,6 +71,8 @@ export class YamlFile {
       }
       // A key such as `1:20` or `0777` is a number in YAML 1.1; the name is what was written.
       const key = typeof keyNode.value === 'string' ? keyNode.value : (keyNode.source ?? String(keyNode.value));
+      if (seen.has(key)) throw invalid(field, `duplicate key '${key}'`, at);
+      seen.add(key);
       return { key, value: pair.value as Node | null, at };
     });
   }

@@ -36,8 +36,8 @@ function readGroup(yaml: YamlFile, graph: InventoryGraph, name: string, node: No
     if (key !== 'vars' && isScalar(resolved) && typeof resolved.value === 'string') {
       if (key === 'hosts') readHost(yaml, graph, name, resolved.value, null, yaml.at(resolved));
       else {
-        readGroup(yaml, graph, resolved.value, null, yaml.at(resolved));
         graph.addChild(name, resolved.value, yaml.at(resolved));
+        readGroup(yaml, graph, resolved.value, null, yaml.at(resolved));
       }
       continue;
     }
@@ -45,8 +45,9 @@ function readGroup(yaml: YamlFile, graph: InventoryGraph, name: string, node: No
     for (const entry of yaml.entries(section, `${name}.${key}`)) {
       if (key === 'vars') graph.setGroupVar(name, entry.key, yaml.value(entry.value), entry.at);
       else if (key === 'children') {
-        readGroup(yaml, graph, entry.key, entry.value, entry.at);
+        // The edge first, so that a cycle is reported where it is closed (the inner entry).
         graph.addChild(name, entry.key, entry.at);
+        readGroup(yaml, graph, entry.key, entry.value, entry.at);
       } else readHost(yaml, graph, name, entry.key, entry.value, entry.at);
     }
   }
