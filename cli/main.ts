@@ -3,7 +3,8 @@ import { BosunError } from '../compiler/errors.ts';
 import { maskSecrets } from '../compiler/secret.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { inventoryCommand } from './inventory-command.ts';
-import { percentage, positiveInteger, parseSerial, type RunOptions } from './options.ts';
+import { parseSerial } from '../runner/batches.ts';
+import { percentage, positiveInteger, type RunOptions } from './options.ts';
 import { applySavedPlan, prepare, runPlaybook, type Io } from './run-command.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

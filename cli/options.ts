@@ -1,5 +1,5 @@
 import { ValidationError } from '../compiler/errors.ts';
-import type { Serial } from '../compiler/playbook.ts';
+import type { Serial } from '../runner/batches.ts';
 
 /** What `check`, `apply` and `compile` accept, after parsing. */
 export interface RunOptions {
@@ -19,17 +19,6 @@ export interface RunOptions {
   readonly detailedExitcode: boolean;
   readonly out?: string;
   readonly typecheck: boolean;
-}
-
-/** `--serial 1,25%,100%` → [1, '25%', '100%']; a single value stays single. */
-export function parseSerial(text: string): Serial {
-  const parts = text.split(',').map((part) => {
-    const trimmed = part.trim();
-    if (/^\d+$/.test(trimmed) && Number(trimmed) > 0) return Number(trimmed);
-    if (/^\d+(\.\d+)?%$/.test(trimmed)) return trimmed as `${number}%`;
-    throw new ValidationError('--serial', `expected a count or a percentage (or a comma-separated list), got ${JSON.stringify(text)}`);
-  });
-  return parts.length === 1 ? parts[0]! : parts;
 }
 
 export function positiveInteger(text: string, flag: string): number {

@@ -5,6 +5,7 @@ import type { Mode } from '../compiler/plan.ts';
 import { secret, type Secret } from '../compiler/secret.ts';
 import { defaultInventory, loadInventories } from '../inventory/index.ts';
 import { fanOut } from '../runner/fan-out.ts';
+import { Progress } from '../runner/progress.ts';
 import { hostLine, recap, stepLine, type HumanOutput } from '../runner/report-human.ts';
 import { jsonReport } from '../runner/report-json.ts';
 import { exitCode, type HostResult } from '../runner/results.ts';
@@ -45,6 +46,7 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
   const firstPlay = targets[0]?.plays[0];
   const serial = options.serial ?? firstPlay?.serial;
   const maxFail = options.maxFailPercentage ?? firstPlay?.maxFailPercentage;
+  const progress = new Progress({ write: io.stdout }, { isTTY: io.isTTY, total: targets.length });
   try {
     const outcome = await fanOut(
       targets,
@@ -62,21 +64,31 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
         return runHost(target.plan, target.rendered, transport, {
           mode,
           signal,
-          onStep: (step) => io.stdout(stepLine(target.host.name, step, human)),
+          onStep: (step) => progress.write(stepLine(target.host.name, step, human)),
         });
       },
       {
         forks: options.forks,
-        ...(serial !== undefined && { serial: serial as never }),
+        ...(serial !== undefined && { serial }),
         ...(maxFail !== undefined && { maxFailPercentage: maxFail }),
         isFailure: (result: HostResult) => result.status === 'failed' || result.status === 'unreachable',
-        onResult: (_target: Target, result: HostResult) => io.stdout(hostLine(result, human)),
+        onResult: (_target: Target, result: HostResult) => progress.hostDone(result.status, hostLine(result, human)),
+        // A host whose run threw (a bug, a broken transport) fails alone; the others go on.
+        onError: (target: Target, error: unknown): HostResult => ({
+          host: target.host.name,
+          status: 'failed',
+          steps: [],
+          durationMs: 0,
+          planHash: target.rendered.hash,
+          reason: error instanceof Error ? error.message : String(error),
+        }),
       },
     );
+    progress.finish();
     const results = targets.map((target) => outcome.results.get(target)).filter((r): r is HostResult => r !== undefined);
-    const skipped = targets.length - results.length;
+    const skipped = outcome.notRun.length;
     io.stdout(recap(results, mode, human));
-    if (skipped > 0) io.stdout(`${skipped} host(s) not run: an earlier batch failed more than the failure limit allows\n`);
+    if (skipped > 0) io.stdout(`${skipped} host(s) not run (${outcome.notRun.map((t) => t.host.name).join(', ')}): batch ${(outcome.stoppedAfterBatch ?? 0) + 1} failed more than the failure limit allows\n`);
     const code = exitCode(results, { reportChanges: mode === 'check' || options.detailedExitcode }) | (skipped > 0 ? 4 : 0);
     if (options.json !== undefined) {
       await writeFile(options.json, jsonReport({ format: 1, mode, playbook: playbookPath, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), exitCode: code, hosts: results }));

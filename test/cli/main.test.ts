@@ -102,6 +102,8 @@ describe('bosun CLI (local host, files under a temp dir)', () => {
 
   it('apply plan.json applies the saved plan and refuses a host whose plan changed', async () => {
     const playbook = join(root, 'saved.ts');
+    // A playbook project is an ES module package, as bosun's own is.
+    await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
     await copyFile(FILES, playbook);
     const source = await readFile(playbook, 'utf8');
     await writeFile(playbook, source.replaceAll("'../../../index.ts'", JSON.stringify(resolve('index.ts'))));
