@@ -44,13 +44,14 @@ export function compileService(resource: ServiceResource): Step {
   const verify = [...steady, ...(action ? [isActive] : [])];
   const toCode = (tests: Shell[]): Shell => code(tests.map((t) => `{ ${t.text}; }`).join(' && ') || ':');
   const verb = state === 'restarted' ? 'restart' : state === 'reloaded' ? 'reload' : state === 'running' ? 'start' : 'stop';
+  // update-rc.d enable/disable only flips existing rc links: `defaults` makes them first (a no-op when present).
   return {
     name: `service ${name}${enabled === undefined ? '' : enabled ? ' enabled' : ' disabled'}${state === undefined ? '' : ` ${state}`}`,
     resource: 'service',
     ...commonFields(resource, where),
     ...(action ? { alwaysChanges: true, verify: toCode(verify) } : { check: toCode(steady) }),
     apply: lines(
-      enabled === undefined ? undefined : sh`${byInit(sh`systemctl ${code(enabled ? 'enable' : 'disable')} ${name}`, sh`update-rc.d ${name} ${code(enabled ? 'enable' : 'disable')}`)} || exit 1`,
+      enabled === undefined ? undefined : sh`${byInit(sh`systemctl ${code(enabled ? 'enable' : 'disable')} ${name}`, sh`update-rc.d ${name} defaults && update-rc.d ${name} ${code(enabled ? 'enable' : 'disable')}`)} || exit 1`,
       state === undefined ? undefined : sh`${byInit(sh`systemctl ${code(verb)} ${name}`, sh`service ${name} ${code(verb)}`)} || exit 1`,
     ),
   };

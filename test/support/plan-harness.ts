@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile, copyFile, access, mkdir } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilePlan, type CompileOptions } from '../../compiler/compile-plan.ts';
@@ -131,6 +131,9 @@ export async function chrootRoot(): Promise<ChrootRoot> {
   const overlay = await makeOverlayRoot();
   try {
     await writeFile(join(overlay.root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+    // apt opens an O_TMPFILE in /tmp even read-only: invisible on a real filesystem, but on
+    // overlayfs it copies /tmp up. Copy it up now, so tree listings show only real writes.
+    await chmod(join(overlay.root, 'tmp'), 0o1777);
     const resolv = join(overlay.root, 'etc/resolv.conf');
     const hasResolv = await access(resolv).then(() => true, () => false);
     if (!hasResolv) {
