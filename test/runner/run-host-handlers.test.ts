@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PENDING_HANDLERS_FILE } from '../../compiler/prelude.ts';
+import { command, file, handler } from '../../index.ts';
+import { parseFrame } from '../../runner/frames.ts';
+import { runHost } from '../../runner/run-host.ts';
+import type { RunRequest, Transport } from '../../runner/transport.ts';
+import { checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
+import { renderChecked } from '../support/render-checked.ts';
+
+/** Passes through to a transport and keeps every stdout line, to see the order of events. */
+class Recording implements Transport {
+  lines: string[] = [];
+  constructor(private readonly inner: Transport) {}
+  run(request: RunRequest) {
+    this.lines = [];
+    return this.inner.run({ ...request, onLine: (line) => (this.lines.push(line), request.onLine(line)) });
+  }
+}
+
+// Handlers in a chroot: the pending list lives on the host, at /var/lib/bosun/pending-handlers.
+describe('runner/run-host: handlers (chroot)', function () {
+  this.timeout(60_000);
+  let root: ChrootRoot;
+  beforeEach(async () => (root = await chrootRoot()));
+  afterEach(() => root?.dispose());
+  const at = (path: string): string => join(root.root, path);
+  const pendingList = (): Promise<string | undefined> => readFile(at(PENDING_HANDLERS_FILE), 'utf8').catch(() => undefined);
+  const restarts = (): Promise<string> => readFile(at('var/log/app-restarts'), 'utf8').catch(() => '');
+  const restart = handler('restart app', command({ argv: ['sh', '-c', 'test ! -e /etc/app.broken && echo restarted >>/var/log/app-restarts'] }));
+
+  it('a notified handler still runs after a later step fails, once, and is not left pending', async () => {
+    const plan = planOf(
+      [
+        file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] }),
+        file({ path: '/etc/app.extra', content: 'b=1\n', notify: ['restart app'] }),
+        command({ script: 'exit 7', name: 'breaks' }),
+        file({ path: '/etc/after-failure', content: 'never' }),
+      ],
+      { handlers: [restart] },
+    );
+    const check = await checkWritesNothing(plan, root.transport, root.tree);
+    expect(statuses(check), explain(check)).to.deep.equal(['would-change', 'would-change', 'unknown', 'would-change', 'unknown']);
+    expect(check.steps[4]).to.include({ handler: 'restart app' });
+    const apply = await runPlan(plan, root.transport, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['changed', 'changed', 'failed', 'skipped', 'changed']);
+    expect(apply.steps[4]).to.include({ handler: 'restart app', resource: 'command' });
+    expect(apply.status).to.equal('failed');
+    expect(await restarts()).to.equal('restarted\n');
+    expect(await pendingList()).to.equal(undefined);
+    expect(await lstat(at('etc/after-failure')).then(() => true, () => false)).to.equal(false);
+  });
+
+  it('a handler is not run when nothing notified it', async () => {
+    const plan = planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] });
+    expect(statuses(await runPlan(plan, root.transport, 'apply'))).to.deep.equal(['changed', 'changed']);
+    const again = await runPlan(plan, root.transport, 'apply');
+    expect(statuses(again), explain(again)).to.deep.equal(['ok']);
+    expect(await restarts()).to.equal('restarted\n');
+  });
+
+  it('a handler that failed is recorded on the host, recalled first next time and run even though nothing changed', async () => {
+    const recording = new Recording(root.transport);
+    const plan = planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] });
+    await writeFile(at('etc/app.broken'), '');
+    const first = await runPlan(plan, recording, 'apply');
+    expect(statuses(first), explain(first)).to.deep.equal(['changed', 'failed']);
+    expect(first.status).to.equal('failed');
+    expect(await pendingList()).to.equal('restart app\n');
+
+    // A check sees the pending handler but neither runs nor forgets it.
+    const check = await checkWritesNothing(plan, recording, root.tree);
+    expect(statuses(check), explain(check)).to.deep.equal(['ok', 'unknown']);
+    expect(check.steps[1]).to.include({ pendingFromEarlierRun: true });
+    expect(await pendingList()).to.equal('restart app\n');
+
+    await rm(at('etc/app.broken'));
+    const second = await runPlan(plan, recording, 'apply');
+    expect(statuses(second), explain(second)).to.deep.equal(['ok', 'changed']);
+    expect(second.steps[1]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
+    const events = recording.lines.map(parseFrame).filter((event) => event !== undefined);
+    expect(events.findIndex((event) => event.t === 'pending')).to.be.below(events.findIndex((event) => event.t === 'start'));
+    expect(await restarts()).to.equal('restarted\n');
+    expect(await pendingList()).to.equal(undefined);
+    const third = await runPlan(plan, root.transport, 'apply');
+    expect(statuses(third)).to.deep.equal(['ok']);
+  });
+
+  it('a session killed before the handlers ran leaves them pending, and the next run runs them', async () => {
+    const plan = planOf(
+      [file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] }), command({ argv: ['sleep', '2'], name: 'slow' })],
+      { handlers: [restart] },
+    );
+    const abort = new AbortController();
+    const killed = await runHost(plan, renderChecked(plan), root.transport, {
+      mode: 'apply',
+      signal: abort.signal,
+      onStep: (step) => step.index === 0 && setTimeout(() => abort.abort(), 200),
+    });
+    expect(killed.status).to.equal('failed');
+    expect(killed.reason).to.match(/cancelled|killed/);
+    expect(statuses(killed)).to.deep.equal(['changed']);
+    expect(await pendingList()).to.equal('restart app\n');
+    expect(await restarts()).to.equal('');
+
+    const next = await runPlan(planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] }), root.transport, 'apply');
+    expect(statuses(next), explain(next)).to.deep.equal(['ok', 'changed']);
+    expect(next.steps[1]).to.include({ pendingFromEarlierRun: true });
+    expect(await restarts()).to.equal('restarted\n');
+    expect(await pendingList()).to.equal(undefined);
+  });
+});
