@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Plan } from './plan.ts';
 import { PRELUDE } from './prelude.ts';
 import { code, lines, sh, type Shell } from './shell.ts';
-import type { HandlerStep, Step } from './step.ts';
+import { CANNOT_TELL, type HandlerStep, type Step } from './step.ts';
 
 /** A plan rendered for one host: the script, its hash, and the secrets printers must mask. */
 export interface RenderedPlan {
@@ -71,8 +71,9 @@ function renderStep(step: Step, index: number, role: 'step' | 'handler', handler
       ? sh`_bosun_event result ${i} would-change; ${notifyOr}`
       : sh`_bosun_event result ${i} unknown`;
   const decide = step.check
-    ? sh`if _bosun_check_${i} >/dev/null 2>&1 </dev/null; then _bosun_event result ${i} ok${role === 'handler' ? sh`; ${notifyOr}` : code('')}
-  elif _bosun_checking; then ${inCheckMode}
+    ? sh`_bosun_check_${i} >/dev/null 2>&1 </dev/null; _bosun_rc=$?
+  if [ "$_bosun_rc" -eq 0 ]; then _bosun_event result ${i} ok${role === 'handler' ? sh`; ${notifyOr}` : code('')}
+  elif _bosun_checking; then if [ "$_bosun_rc" -eq ${CANNOT_TELL} ]; then _bosun_event result ${i} unknown; else ${inCheckMode}; fi
   else
     ${apply}
   fi`

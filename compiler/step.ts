@@ -13,6 +13,7 @@ export interface Step {
   /**
    * Read-only test of the desired state. Absent when the step cannot be checked
    * without acting (an unguarded command): check mode then reports `unknown`.
+   * A check that can only sometimes tell read-only exits CANNOT_TELL in check mode.
    */
   readonly check?: Shell;
   /** Brings the host to the desired state. Runs only when `check` fails (or is absent). */
@@ -47,6 +48,12 @@ export interface StepDiff {
   /** Content is sensitive: the host sends nothing and the diff is masked. */
   readonly sensitive: boolean;
 }
+
+/**
+ * Exit code of a check that cannot tell without writing on the host (in check
+ * mode): the step is reported `unknown`. In apply mode such a check must decide.
+ */
+export const CANNOT_TELL = 97;
 
 /** The statuses a step or handler can end in (DESIGN.md item 5). */
 export type StepStatus = 'ok' | 'changed' | 'would-change' | 'unknown' | 'failed' | 'skipped';

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
-import type { Step } from '../step.ts';
+import { CANNOT_TELL, type Step } from '../step.ts';
 import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
@@ -43,6 +43,8 @@ export function compilePackage(resource: PackageResource): Step {
     resource: 'package',
     ...commonFields(resource, where),
     check: byManager(checks(names, state)),
+    // After an apply, installed (or removed) is what can be verified everywhere.
+    ...(state === 'latest' && { verify: byManager(checks(names, 'present')) }),
     apply: byManager(applies(names, state, update)),
   };
 }
@@ -64,15 +66,19 @@ esac`;
 function checks(names: string[], state: 'present' | 'absent' | 'latest'): PerManager {
   const installed = (n: string): Shell => sh`dpkg-query -W -f='\${db:Status-Abbrev}' ${n} 2>/dev/null | grep -q '^ii'`;
   // apt-cache policy reads the lists already on the host: check mode refreshes nothing.
-  const newest = (n: string): Shell => sh`[ -n "$(LC_ALL=C apt-cache policy ${n} | awk '/Installed:/ { i = $2 } /Candidate:/ { c = $2 } END { if (i != "" && i != "(none)" && i == c) print "y" }')" ]`;
+  // apt-cache rebuilds its binary caches when they are stale: empty cache paths keep them in memory.
+  const newest = (n: string): Shell => sh`[ -n "$(LC_ALL=C apt-cache -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= policy ${n} | awk '/Installed:/ { i = $2 } /Candidate:/ { c = $2 } END { if (i != "" && i != "(none)" && i == c) print "y" }')" ]`;
   return {
     apt: allOf(names.map((n) => (state === 'absent' ? sh`! ${installed(n)}` : state === 'latest' ? sh`${installed(n)} && ${newest(n)}` : installed(n)))),
     rpm: (tool) =>
       allOf(names.map((n) => {
         const has = sh`rpm -q --quiet ${n}`;
         if (state === 'absent') return sh`! ${has}`;
-        // -C: cache only, so a check never downloads metadata. 100 means "update available".
-        return state === 'latest' ? sh`${has} && { ${code(tool)} -C -q check-update ${n} >/dev/null 2>&1; [ $? -ne 100 ]; }` : has;
+        // dnf and yum write their own logs on every call: in check mode "latest" cannot be told read-only.
+        // 100 means "an update is available".
+        return state === 'latest'
+          ? sh`${has} && { if _bosun_checking; then exit ${CANNOT_TELL}; fi; ${code(tool)} -q check-update ${n} >/dev/null 2>&1; [ $? -ne 100 ]; }`
+          : has;
       })),
   };
 }
