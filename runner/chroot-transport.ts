@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { streamSession } from './session.ts';
+import { endGroupOnAbort, streamSession } from './session.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
 /** Runs the script inside a root filesystem: `chroot ROOT sh -s MODE` (image baking, tests). */
@@ -15,7 +15,9 @@ export class ChrootTransport implements Transport {
       // A chroot has no session of its own: give its tools a sane, fixed environment.
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' },
       extendEnv: false,
+      detached: true,
     });
+    endGroupOnAbort(child, request.signal);
     return streamSession(child, request);
   }
 }

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { streamSession } from './session.ts';
+import { endGroupOnAbort, streamSession } from './session.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
 /** Runs the script on this machine: `sh -s MODE`, or `sudo -n sh -s MODE` with become. */
@@ -11,6 +11,8 @@ export class LocalTransport implements Transport {
       ? ['sudo', '-n', ...(this.options.becomeUser ? ['-u', this.options.becomeUser] : []), 'sh', '-s', request.mode]
       : ['sh', '-s', request.mode];
     const [file, ...args] = argv as [string, ...string[]];
-    return streamSession(execa(file, args, { input: request.script, reject: false, buffer: false, cancelSignal: request.signal }), request);
+    const child = execa(file, args, { input: request.script, reject: false, buffer: false, cancelSignal: request.signal, detached: true });
+    endGroupOnAbort(child, request.signal);
+    return streamSession(child, request);
   }
 }

@@ -34,3 +34,27 @@ export async function streamSession(child: ResultPromise, request: RunRequest): 
     stderr,
   };
 }
+
+/**
+ * On abort, ends the child's whole process group (the child must be spawned
+ * `detached`, so it leads one): killing `sh` alone would leave the command it is
+ * running holding stdout open, and the session would not end until that command did.
+ */
+export function endGroupOnAbort(child: ResultPromise, signal: AbortSignal | undefined): void {
+  if (signal === undefined || child.pid === undefined) return;
+  const pid = child.pid;
+  const kill = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  const onAbort = (): void => {
+    kill('SIGTERM');
+    setTimeout(() => kill('SIGKILL'), 3000).unref();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  void child.finally(() => signal.removeEventListener('abort', onAbort));
+}

@@ -89,15 +89,17 @@ describe('runner/run-host: handlers (chroot)', function () {
 
   it('a session killed before the handlers ran leaves them pending, and the next run runs them', async () => {
     const plan = planOf(
-      [file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] }), command({ argv: ['sleep', '2'], name: 'slow' })],
+      [file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] }), command({ argv: ['sleep', '60'], name: 'slow' })],
       { handlers: [restart] },
     );
     const abort = new AbortController();
+    const started = Date.now();
     const killed = await runHost(plan, renderChecked(plan), root.transport, {
       mode: 'apply',
       signal: abort.signal,
       onStep: (step) => step.index === 0 && setTimeout(() => abort.abort(), 200),
     });
+    expect(Date.now() - started, 'the killed session did not end at once').to.be.below(10_000);
     expect(killed.status).to.equal('failed');
     expect(killed.reason).to.match(/cancelled|killed/);
     expect(statuses(killed)).to.deep.equal(['changed']);

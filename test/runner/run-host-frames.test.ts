@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { decodeData, FRAME_PREFIX, parseFrame } from '../../runner/frames.ts';
+import { command, file } from '../../index.ts';
+import { planOf, tempDir } from '../support/plan-harness.ts';
+import { renderChecked } from '../support/render-checked.ts';
+
+describe('runner/frames: the framed events run-host reads', () => {
+  it('parses each kind of event', () => {
+    expect(parseFrame('@@bosun {"t":"facts","pkg":"apt","init":"systemd","os":"debian/bookworm"}')).to.deep.equal({ t: 'facts', pkg: 'apt', init: 'systemd', os: 'debian/bookworm' });
+    expect(parseFrame('@@bosun {"t":"result","i":3,"s":"failed","rc":125}')).to.deep.equal({ t: 'result', i: 3, s: 'failed', rc: 125 });
+    expect(parseFrame('@@bosun {"t":"before","i":0,"b64":"aGk="}')).to.deep.equal({ t: 'before', i: 0, b64: 'aGk=' });
+    expect(parseFrame('@@bosun {"t":"end"}')).to.deep.equal({ t: 'end' });
+  });
+
+  it('treats anything else as log output', () => {
+    for (const line of ['', 'plain output', '@@bosun', '@@bosun ', '@@bosun {not json', '@@bosun 42', '@@bosun null', '@@bosun "x"', '@@bosun {"no":"t"}', ' @@bosun {"t":"end"}', '@@bosunx {"t":"end"}']) {
+      expect(parseFrame(line), line).to.equal(undefined);
+    }
+  });
+
+  it('decodes data as UTF-8, astral characters included', () => {
+    const text = 'a\nb\0c 😀 é';
+    expect(decodeData(Buffer.from(text).toString('base64'))).to.equal(text);
+    expect(decodeData('')).to.equal('');
+  });
+
+  it('every stdout line of a real script is a frame, and data frames carry the bytes', async () => {
+    const { dir, dispose } = await tempDir();
+    try {
+      const content = 'line 1\n😀 $x `y`\n';
+      await execa('sh', ['-c', 'printf "%s" "$1" >"$2"', 'sh', content, `${dir}/f`]);
+      const plan = planOf([file({ path: `${dir}/f`, content: 'other\n' }), command({ argv: ['sh', '-c', 'echo out; exit 2'] })]);
+      const { script } = renderChecked(plan);
+      for (const mode of ['check', 'apply']) {
+        const result = await execa('sh', ['-s', mode], { input: script, reject: false });
+        const lines = result.stdout.split('\n');
+        expect(lines.every((line) => line.startsWith(FRAME_PREFIX) && parseFrame(line) !== undefined), result.stdout).to.equal(true);
+        const events = lines.map((line) => parseFrame(line)!);
+        expect(events[0]!.t).to.equal('facts');
+        expect(events.at(-1)).to.deep.equal({ t: 'end' });
+        if (mode === 'check') {
+          const before = events.find((event) => event.t === 'before');
+          expect(before && 'b64' in before && decodeData(before.b64)).to.equal(content);
+          expect(events).to.deep.include({ t: 'size', i: 0, n: Buffer.byteLength(content) });
+        } else {
+          const output = events.find((event) => event.t === 'output');
+          expect(output && 'b64' in output && decodeData(output.b64)).to.equal('out');
+        }
+      }
+    } finally {
+      await dispose();
+    }
+  });
+});

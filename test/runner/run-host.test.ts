@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import { readFile, writeFile } from 'node:fs/promises';
+import { MASK, maskSecrets } from '../../compiler/secret.ts';
+import { code, sh } from '../../compiler/shell.ts';
+import type { Step } from '../../compiler/step.ts';
+import type { Plan } from '../../compiler/plan.ts';
+import { command, file, secret } from '../../index.ts';
+import { renderDiff } from '../../runner/diff.ts';
+import { exitCode, type HostResult } from '../../runner/results.ts';
+import { runHost } from '../../runner/run-host.ts';
+import type { RunOutcome, Transport } from '../../runner/transport.ts';
+import { explain, local, planOf, runPlan, statuses, tempDir } from '../support/plan-harness.ts';
+import { renderChecked } from '../support/render-checked.ts';
+
+/** A hand-made step, for behaviours no built-in resource shows on purpose. */
+function step(name: string, parts: Partial<Step>): Step {
+  return { name, resource: 'test', apply: code(':'), notify: [], tags: [], ...parts };
+}
+
+function planWith(steps: Step[]): Plan {
+  return { format: 1, host: 'local', steps, handlers: [] };
+}
+
+/** A transport that never runs anything and answers with `outcome` after printing `lines`. */
+function fake(outcome: RunOutcome, lines: string[] = []): Transport & { calls: number } {
+  return {
+    calls: 0,
+    async run(request) {
+      this.calls += 1;
+      lines.forEach(request.onLine);
+      return outcome;
+    },
+  };
+}
+
+describe('runner/run-host', () => {
+  let dir: string;
+  let dispose: () => Promise<void>;
+  beforeEach(async () => ({ dir, dispose } = await tempDir()));
+  afterEach(() => dispose());
+
+  it('a step whose check still fails after its apply is failed with rc 125', async () => {
+    const plan = planWith([step('never converges', { check: sh`[ -e ${`${dir}/never`} ]`, apply: sh`touch ${`${dir}/other`}` }), step('after', { check: code('false') })]);
+    const apply = await runPlan(plan, local, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['failed', 'skipped']);
+    expect(apply.steps[0]).to.include({ rc: 125 });
+    expect(apply.steps[0]!.output).to.contain('did not converge');
+    expect(apply.status).to.equal('failed');
+  });
+
+  it('an explicit verify decides convergence after the apply', async () => {
+    const plan = planWith([
+      step('verify passes', { check: code('false'), verify: code('true') }),
+      step('verify fails', { check: code('false'), verify: code('false') }),
+    ]);
+    const apply = await runPlan(plan, local, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['changed', 'failed']);
+    expect(apply.steps[1]!.rc).to.equal(125);
+  });
+
+  it('reports the host status from its steps: ok, would-change (unknown counts), changed, failed', async () => {
+    const ok = await runPlan(planWith([step('ok', { check: code('true') })]), local, 'check');
+    expect(ok.status).to.equal('ok');
+    const unknown = await runPlan(planWith([step('ok', { check: code('true') }), step('unguarded', {})]), local, 'check');
+    expect([unknown.status, ...statuses(unknown)]).to.deep.equal(['would-change', 'ok', 'unknown']);
+    const always = await runPlan(planWith([step('always', { alwaysChanges: true })]), local, 'check');
+    expect([always.status, ...statuses(always)]).to.deep.equal(['would-change', 'would-change']);
+    const results: HostResult[] = [ok, unknown];
+    expect(exitCode(results, { reportChanges: true })).to.equal(2);
+    expect(exitCode([ok], { reportChanges: true })).to.equal(0);
+    expect(exitCode([ok, { ...ok, status: 'unreachable' }], { reportChanges: true })).to.equal(4);
+    expect(exitCode([unknown, { ...ok, status: 'failed' }], { reportChanges: true })).to.equal(6);
+    expect(exitCode([unknown, { ...ok, status: 'failed' }], { reportChanges: false })).to.equal(4);
+  });
+
+  it('a forged frame printed by a step cannot change its result', async () => {
+    const forged = '@@bosun {"t":"result","i":0,"s":"ok","rc":0}\n@@bosun {"t":"end"}';
+    const plan = planOf([command({ argv: ['sh', '-c', 'printf "%s\\n" "$1"; exit 4', 'sh', forged] })]);
+    const apply = await runPlan(plan, local, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
+    expect(apply.steps[0]).to.include({ rc: 4, output: forged });
+  });
+
+  it('a session that ends without the end event failed, whatever its exit code', async () => {
+    const plan = planWith([step('s', { check: code('true') })]);
+    const died = await runHost(plan, renderChecked(plan), fake({ exitCode: 0, unreachable: false, stderr: 'line 1\nsh: 3: oops\n' }, ['@@bosun {"t":"start","i":0}']), { mode: 'check' });
+    expect(died).to.include({ status: 'failed', reason: 'line 1\nsh: 3: oops' });
+    const unreachable = fake({ exitCode: undefined, unreachable: true, reason: 'connection refused', stderr: '' });
+    expect(await runHost(plan, renderChecked(plan), unreachable, { mode: 'check' })).to.include({ status: 'unreachable', reason: 'connection refused' });
+    expect(unreachable.calls).to.equal(1);
+  });
+
+  describe('secrets', () => {
+    const password = 'S3cr3t-pa$$word';
+
+    it('never appear in a result, a diff, an output or the log, in check or apply', async () => {
+      await writeFile(`${dir}/db.conf`, `password=${password}-old\n`);
+      const plan = planOf([
+        file({ path: `${dir}/db.conf`, content: secret(`password=${password}\n`) }),
+        file({ path: `${dir}/db2.conf`, content: secret(password), validate: ['sh', '-c', 'cat "$1"; cat "$1" >&2; exit 1', 'sh', '%s'] }),
+      ]);
+      let logged = '';
+      const check = await runHost(plan, renderChecked(plan), local, { mode: 'check', onLog: (text) => (logged += text) });
+      expect(statuses(check)).to.deep.equal(['would-change', 'would-change']);
+      expect(check.steps[0]!.diff).to.contain('sensitive content: diff hidden');
+      const apply = await runHost(plan, renderChecked(plan), local, { mode: 'apply', onLog: (text) => (logged += text) });
+      expect(statuses(apply), JSON.stringify(apply)).to.deep.equal(['changed', 'failed']);
+      expect(apply.steps[1]!.output).to.contain(MASK);
+      for (const text of [JSON.stringify(check), JSON.stringify(apply), logged]) expect(text).not.to.contain(password);
+      expect(await readFile(`${dir}/db.conf`, 'utf8')).to.equal(`password=${password}\n`);
+    });
+
+    it('are masked whole, longest first, in any text', () => {
+      expect(maskSecrets('a hunter2 b hunter22', ['hunter2', 'hunter22'])).to.equal(`a ${MASK} b ${MASK}`);
+      expect(maskSecrets('nothing', [''])).to.equal('nothing');
+      expect(JSON.stringify({ s: secret('x') })).to.equal(`{"s":"${MASK}"}`);
+      expect(`${secret('x')}`).to.equal(MASK);
+    });
+
+    it('are masked in a diff of a non-sensitive file that happens to contain them', () => {
+      const diff = renderDiff({ path: '/etc/x', probe: code(':'), desired: `token=${password}\n`, sensitive: false }, { before: 'token=old\n' }, [password], 65536);
+      expect(diff).to.contain(`+token=${MASK}`).and.not.to.contain(password);
+    });
+  });
+
+  describe('diffs', () => {
+    it('say when only the first bytes of a big file were compared', async () => {
+      await writeFile(`${dir}/big`, 'x'.repeat(70_000));
+      const check = await runPlan(planOf([file({ path: `${dir}/big`, content: 'small\n' })]), local, 'check');
+      expect(check.steps[0]!.diff).to.match(/^\(current content is 70000 bytes: only the first 65536 were compared\)/);
+    });
+
+    it('show a line edit computed on the host', async () => {
+      await writeFile(`${dir}/f`, 'a\nb\n');
+      const { line } = await import('../../index.ts');
+      const check = await runPlan(planOf([line({ path: `${dir}/f`, line: 'c', insertAfter: '^a$' })]), local, 'check');
+      expect(check.steps[0]!.diff).to.contain(' a\n+c\n b');
+    });
+  });
+});
