@@ -8,6 +8,9 @@ import { ValidationError } from './errors.ts';
  */
 export function quote(value: string, field = 'value'): string {
   if (value.includes('\0')) throw new ValidationError(field, 'contains a NUL byte, which a shell cannot carry');
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  // A reserved word is harmless as an argument, but quoted it reads (and shellchecks) as data.
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value) && !RESERVED.has(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in']);

@@ -53,3 +53,12 @@ describe('compiler/quote', () => {
     expect(echoBack(['sh'], values.map((value) => quote(value)))).to.deep.equal(values);
   });
 });
+
+describe('compiler/quote: reserved words', () => {
+  it('quotes shell reserved words, so they read as data wherever they land', () => {
+    for (const word of ['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in']) {
+      expect(quote(word)).to.equal(`'${word}'`);
+    }
+    expect(quote('done2')).to.equal('done2');
+  });
+});
