@@ -13,3 +13,5 @@ export { loadInventories } from './load.ts';
 export { parseExtraVars } from './extra-vars.ts';
 export { matchPattern, splitPattern } from './pattern.ts';
 export { splitShellWords } from './shell-words.ts';
+export { describeConnection, graphLines, graphTree, listOutput, sortedJson } from './output.ts';
+export type { GraphNode, ListOutput } from './output.ts';
