@@ -29,15 +29,33 @@ export const CACHE_DIR = process.env.BOSUN_TEST_CACHE ?? '/var/cache/bosun-test'
  * Bump when the recipe below changes, so every cache rebuilds. The extra packages
  * of a flavour are part of the key too.
  */
-const RECIPE_VERSION = 'bookworm-minbase-5';
+const RECIPE_VERSION = 'bookworm-minbase-8';
 
 const BASE_PACKAGES = ['systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'sudo', 'ca-certificates'];
+
+/**
+ * Packages downloaded (not installed) into the base's apt cache: what the baseline
+ * playbook and the Ansible peer of the bench install, so hosts install them
+ * without each downloading them again.
+ */
+const WARM_PACKAGES = ['unattended-upgrades', 'logrotate', 'python3', 'python3-apt'];
 
 /** Options of a base: extra packages make a separate cached flavour (e.g. python3 for Ansible). */
 export interface DebianBaseOptions {
   /** Debian packages installed on top of the minimal set; each set is its own cache entry. */
   readonly extraPackages?: readonly string[];
 }
+
+/** Timers masked on test hosts (some arrive with the baseline's packages). */
+const QUIET_TIMERS = [
+  'apt-daily.timer',
+  'apt-daily-upgrade.timer',
+  'dpkg-db-backup.timer',
+  'logrotate.timer',
+  'e2scrub_all.timer',
+  'fstrim.timer',
+  'systemd-tmpfiles-clean.timer',
+];
 
 const building = new Map<string, Promise<DebianBase>>();
 
@@ -128,15 +146,23 @@ async function configure(dir: string, root: string): Promise<void> {
   }
 
   // sshd logs "Starting session: … id N" per session at VERBOSE: fleet tests count
-  // sessions on the server from these lines. A persistent journal lets the
-  // controller read them from the host's files without opening another session.
+  // sessions on the server from these lines (the journal stays volatile, in /run).
   await writeFile(join(root, 'etc/ssh/sshd_config.d/bosun-test.conf'), 'LogLevel VERBOSE\nUseDNS no\n');
-  await mkdir(join(root, 'var/log/journal'), { recursive: true });
+  // Debian's systemd keeps a persistent journal in /var/log/journal; test hosts keep
+  // it in /run so that logging (every ssh session logs) never writes to their disk.
+  await rm(join(root, 'var/log/journal'), { recursive: true, force: true });
+  await mkdir(join(root, 'etc/systemd/journald.conf.d'), { recursive: true });
+  await writeFile(join(root, 'etc/systemd/journald.conf.d/bosun-test.conf'), '[Journal]\nStorage=volatile\n');
+  // Nothing may write to a host's disk on its own while a test compares listings
+  // of / before and after a check: no periodic jobs.
+  for (const timer of QUIET_TIMERS) {
+    await run('ln', ['-sf', '/dev/null', join(root, 'etc/systemd/system', timer)]);
+  }
 
   // A warm apt index, so package steps work in every host without each one
   // downloading the lists again.
   await run('chroot', [root, 'apt-get', 'update', '-q'], undefined, { LANG: 'C' });
-  await run('chroot', [root, 'apt-get', 'clean']);
+  await run('chroot', [root, 'apt-get', 'install', '-y', '-q', '--download-only', ...WARM_PACKAGES], undefined, { LANG: 'C', DEBIAN_FRONTEND: 'noninteractive' });
 }
 
 /**

@@ -112,6 +112,18 @@ class NspawnHost implements RunningHost {
   }
 }
 
+/** The pid (as the controller sees it) of the container's init: the child of systemd-nspawn. */
+export async function containerInit(nspawnPid: number): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesised command: state, ppid, …
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === nspawnPid) return Number(entry);
+  }
+  return undefined;
+}
+
 /**
  * Pids of processes named `comm` inside the container started by systemd-nspawn
  * `nspawnPid`. The container has its own pid namespace (its root reads as `/`
@@ -119,16 +131,8 @@ class NspawnHost implements RunningHost {
  */
 export async function processesIn(nspawnPid: number, comm: string): Promise<number[]> {
   const all = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
-  let namespace: string | undefined;
-  for (const entry of all) {
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // Fields after the parenthesised command: state, ppid, …
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === nspawnPid) {
-      namespace = await readlink(`/proc/${entry}/ns/pid`).catch(() => undefined);
-      if (namespace !== undefined) break;
-    }
-  }
+  const init = await containerInit(nspawnPid);
+  const namespace = init === undefined ? undefined : await readlink(`/proc/${init}/ns/pid`).catch(() => undefined);
   if (namespace === undefined) return [];
   const pids: number[] = [];
   for (const entry of all) {

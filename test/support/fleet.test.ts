@@ -43,12 +43,27 @@ describe('test/support/fleet @fleet', function () {
     expect((await fleet.exec(host, 'true')).exitCode).to.equal(0);
   });
 
-  it('kills processes inside one host from outside', async () => {
+  it('kills processes inside one host from outside (systemd then restarts sshd)', async () => {
     const host = fleet.hosts[1]!;
-    expect(await fleet.killInside(host, 'sshd')).to.be.greaterThan(0);
-    expect((await fleet.exec(host, 'true')).exitCode).to.equal(255);
-    // Other hosts keep their sshd.
-    expect((await fleet.exec(fleet.hosts[0]!, 'true')).exitCode).to.equal(0);
+    const other = fleet.hosts[0]!;
+    const otherSshd = await fleet.killInside(other, 'sshd', 'SIGCONT');
+    const killed = await fleet.killInside(host, 'sshd');
+    expect(killed).not.to.be.empty;
+    expect(killed.filter((pid) => otherSshd.includes(pid))).to.deep.equal([]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const alive = killed.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).to.deep.equal([]);
+    // The other host's sshd is untouched.
+    expect(await fleet.killInside(other, 'sshd', 'SIGCONT')).to.deep.equal(otherSshd);
+    await fleet.waitForSsh(host);
+    expect((await fleet.exec(host, 'true')).exitCode).to.equal(0);
   });
 
   it('stops everything it started: no container, no mount, no files', async () => {

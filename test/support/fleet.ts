@@ -6,7 +6,7 @@ import type { SshConnection } from '../../inventory/host.ts';
 import { claimAddresses, releaseAddresses, wildcardListens } from './addresses.ts';
 import { onProcessExit } from './cleanup.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from './debian-base.ts';
-import { createHost, processesIn, type FleetHost, type RunningHost } from './fleet-host.ts';
+import { containerInit, createHost, processesIn, type FleetHost, type RunningHost } from './fleet-host.ts';
 import { writeKnownHosts } from './known-hosts.ts';
 import { OVERLAY_DIR } from './overlay.ts';
 
@@ -50,10 +50,12 @@ export interface Fleet {
   sshArgs(host: FleetHost, user?: string): string[];
   /** Runs a shell command on a host as root over SSH (one more session: count before calling). */
   exec(host: FleetHost, command: string): Promise<CommandResult>;
-  /** sshd's session and connection counts on a host, read from the host's journal files. */
+  /** sshd's session and connection counts on a host, read from the host's own journal. */
   sessionCounts(host: FleetHost): Promise<SessionCounts>;
   /** Kills processes named `comm` inside the host from outside (e.g. every `sshd`). */
-  killInside(host: FleetHost, comm: string, signal?: NodeJS.Signals): Promise<number>;
+  killInside(host: FleetHost, comm: string, signal?: NodeJS.Signals): Promise<number[]>;
+  /** Waits until a host accepts `ssh -o BatchMode=yes` (after boot or an sshd restart). */
+  waitForSsh(host: FleetHost, timeoutMs?: number): Promise<void>;
   /** Powers a host off (its address stops answering); its files stay for inspection. */
   halt(host: FleetHost): Promise<void>;
   /** Boots a halted host again and waits for its sshd. */
@@ -148,11 +150,16 @@ class BootedFleet implements Fleet {
   }
 
   async #readCounts(host: FleetHost): Promise<SessionCounts> {
+    // The journal is volatile (in the container's own /run): reach it through its init's root.
+    const nspawn = this.#running(host).pid;
+    const init = nspawn === undefined ? undefined : await containerInit(nspawn);
+    if (init === undefined) throw new Error(`${host.name} is not running: its journal is gone`);
     const result = await execa(
       'journalctl',
-      ['-D', join(host.root, 'var/log/journal'), '--no-pager', '-q', '-o', 'cat', 'SYSLOG_IDENTIFIER=sshd'],
+      ['-D', `/proc/${init}/root/run/log/journal`, '--no-pager', '-q', '-o', 'cat', 'SYSLOG_IDENTIFIER=sshd'],
       { reject: false },
     );
+    if (result.exitCode !== 0) throw new Error(`${host.name}: journalctl failed: ${result.stderr}`);
     const lines = result.stdout.split('\n');
     return {
       sessions: lines.filter((line) => line.startsWith('Starting session:')).length,
@@ -160,7 +167,7 @@ class BootedFleet implements Fleet {
     };
   }
 
-  async killInside(host: FleetHost, comm: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+  async killInside(host: FleetHost, comm: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<number[]> {
     const nspawn = this.#running(host).pid;
     const pids = nspawn === undefined ? [] : await processesIn(nspawn, comm);
     for (const pid of pids) {
@@ -170,7 +177,7 @@ class BootedFleet implements Fleet {
         // gone already
       }
     }
-    return pids.length;
+    return pids;
   }
 
   async halt(host: FleetHost): Promise<void> {
@@ -179,10 +186,10 @@ class BootedFleet implements Fleet {
 
   async boot(host: FleetHost, timeoutMs = 90_000): Promise<void> {
     await this.#running(host).boot();
-    await this.#waitForSsh(host, timeoutMs);
+    await this.waitForSsh(host, timeoutMs);
   }
 
-  async #waitForSsh(host: FleetHost, timeoutMs: number): Promise<void> {
+  async waitForSsh(host: FleetHost, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last: { exitCode?: number; stderr: string } | undefined;
     while (Date.now() < deadline) {
