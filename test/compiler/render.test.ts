@@ -7,11 +7,11 @@ import type { Plan } from '../../compiler/plan.ts';
 import { block, directory, file, handler, line, secret, symlink, command, absent } from '../../index.ts';
 import { renderPlan } from '../../compiler/render.ts';
 import { parseFrame } from '../../runner/frames.ts';
-import { planOf, tempDir } from '../support/plan-harness.ts';
+import { planOf, tempDir, type AbsolutePath } from '../support/plan-harness.ts';
 import { renderChecked } from '../support/render-checked.ts';
 import { listTree } from '../support/target-tree.ts';
 
-function samplePlan(dir: string): Plan {
+function samplePlan(dir: AbsolutePath): Plan {
   return planOf(
     [
       directory({ path: `${dir}/etc/app`, mode: '0750' }),

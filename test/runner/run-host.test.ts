@@ -9,7 +9,7 @@ import { renderDiff } from '../../runner/diff.ts';
 import { exitCode, type HostResult } from '../../runner/results.ts';
 import { runHost } from '../../runner/run-host.ts';
 import type { RunOutcome, Transport } from '../../runner/transport.ts';
-import { explain, local, planOf, runPlan, statuses, tempDir } from '../support/plan-harness.ts';
+import { type AbsolutePath, explain, local, planOf, runPlan, statuses, tempDir } from '../support/plan-harness.ts';
 import { renderChecked } from '../support/render-checked.ts';
 
 /** A hand-made step, for behaviours no built-in resource shows on purpose. */
@@ -34,7 +34,7 @@ function fake(outcome: RunOutcome, lines: string[] = []): Transport & { calls: n
 }
 
 describe('runner/run-host', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   beforeEach(async () => ({ dir, dispose } = await tempDir()));
   afterEach(() => dispose());

@@ -7,6 +7,9 @@ import type { Mode, Plan } from '../../compiler/plan.ts';
 import type { Handler, Role } from '../../compiler/playbook.ts';
 import type { RenderedPlan } from '../../compiler/render.ts';
 import type { Resource } from '../../compiler/resource.ts';
+import type { AbsolutePath } from '../../compiler/validate.ts';
+
+export type { AbsolutePath };
 import type { Host } from '../../inventory/host.ts';
 import { ChrootTransport } from '../../runner/chroot-transport.ts';
 import { LocalTransport } from '../../runner/local-transport.ts';
@@ -58,8 +61,8 @@ export function explain(run: Run): string {
 }
 
 /** A fresh temp directory on this machine, for LocalTransport tests. */
-export async function tempDir(): Promise<{ dir: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-test-'));
+export async function tempDir(): Promise<{ dir: AbsolutePath; dispose(): Promise<void> }> {
+  const dir = (await mkdtemp(join(tmpdir(), 'bosun-test-'))) as AbsolutePath;
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { absent } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
 describe('compiler/resources/absent', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));

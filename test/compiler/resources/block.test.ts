@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { block } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/block', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { command } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { assertConverges, checkWritesNothing, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, checkWritesNothing, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/command', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));

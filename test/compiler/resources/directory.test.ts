@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { chmod, mkdir, stat, writeFile, readFile } from 'node:fs/promises';
 import { directory } from '../../../index.ts';
-import { assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/directory', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { readdir, readFile, stat, writeFile, mkdir, symlink as makeSymlink } from 'node:fs/promises';
 import { file } from '../../../index.ts';
-import { assertConverges, checkWritesNothing, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, checkWritesNothing, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/file', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));

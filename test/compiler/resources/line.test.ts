@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import { line } from '../../../index.ts';
-import { assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/line', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));
   afterEach(() => dispose());
-  const conf = (): string => `${dir}/sshd_config`;
+  const conf = (): AbsolutePath => `${dir}/sshd_config`;
   const read = (): Promise<string> => readFile(conf(), 'utf8');
 
   it('adds a missing line at the end, keeping mode and other lines', async () => {

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { mkdir, readlink, symlink as makeSymlink, writeFile, readFile } from 'node:fs/promises';
 import { symlink } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/symlink', () => {
-  let dir: string;
+  let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
   beforeEach(async () => ({ dir, dispose } = await tempDir()));

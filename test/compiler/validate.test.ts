@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { ValidationError } from '../../compiler/errors.ts';
+import { compileResource, type Resource } from '../../compiler/resource.ts';
+import { block, command, cron, file, group, line, packages, secret, service, symlink, user } from '../../index.ts';
+import { shellText } from '../support/arbitraries.ts';
+
+function fieldOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+const PACKAGE = /^[A-Za-z0-9][A-Za-z0-9+._:~-]*$/;
+const SERVICE = /^[A-Za-z0-9][A-Za-z0-9@._:-]*$/;
+const PRINCIPAL = /^([a-z_][a-z0-9_.-]{0,31}\$?|[0-9]+)$/i;
+
+/** Names that break a strict grammar: options, spaces, shell, globs, empty. */
+const badNames = fc.oneof(
+  fc.constantFrom('', '-rf', '--purge', 'a b', 'a;b', '$(id)', '`id`', 'x*', 'a/b', '../x', 'name\n', ' lead', "it's", '>out', 'a|b', 'é'),
+  shellText,
+);
+
+describe('compiler/validate: identifier positions are checked against their grammar', () => {
+  const positions: [string, RegExp, (value: string) => Resource, string][] = [
+    ['package name', PACKAGE, (v) => packages({ names: ['ok', v] }), 'package.names[1]'],
+    ['service name', SERVICE, (v) => service({ name: v, state: 'running' }), 'service.name'],
+    ['user name', PRINCIPAL, (v) => user({ name: v }), 'user.name'],
+    ['group name', PRINCIPAL, (v) => group({ name: v }), 'group.name'],
+    ["user's primary group", PRINCIPAL, (v) => user({ name: 'u', group: v }), 'user(u).group'],
+    ["user's supplementary group", PRINCIPAL, (v) => user({ name: 'u', groups: ['adm', v] }), 'user(u).groups[1]'],
+    ['file owner', PRINCIPAL, (v) => file({ path: '/x', content: '', owner: v }), 'file(/x).owner'],
+    ['cron user', PRINCIPAL, (v) => cron({ file: 'f', user: v, command: 'c', schedule: {} }), 'cron(f).user'],
+  ];
+  for (const [what, grammar, make, field] of positions) {
+    it(`rejects a bad ${what} with a ValidationError naming ${field}, accepts a good one`, () => {
+      fc.assert(
+        fc.property(badNames, (value) => {
+          const got = fieldOf(() => compileResource(make(value)));
+          if (grammar.test(value)) expect(got).to.equal(undefined);
+          else expect(got, JSON.stringify(value)).to.equal(field);
+        }),
+        { numRuns: 60 },
+      );
+      expect(fieldOf(() => compileResource(make('good-name_1')))).to.equal(undefined);
+    });
+  }
+});
+
+describe('compiler/validate: a NUL byte is refused in every free-text position', () => {
+  const positions: [string, (value: string) => Resource, RegExp][] = [
+    ['file content', (v) => file({ path: '/x', content: v }), /^file\(\/x\)\.content$/],
+    ['secret file content', (v) => file({ path: '/x', content: secret(v) }), /^file\(\/x\)\.content$/],
+    ['file path', (v) => file({ path: `/x${v}`, content: '' }), /^file\.path$/],
+    ['symlink target', (v) => symlink({ path: '/x', target: `t${v}` }), /^symlink\(\/x\)\.target$/],
+    ['line', (v) => line({ path: '/x', line: v }), /^line\(\/x\)\.line$/],
+    ['line regexp', (v) => line({ path: '/x', line: 'l', regexp: v }), /^line\(\/x\)\.regexp$/],
+    ['block body', (v) => block({ path: '/x', block: v }), /^block\(\/x\)\.block$/],
+    ['block marker', (v) => block({ path: '/x', block: 'b', markerBegin: v }), /^block\(\/x\)\.markerBegin$/],
+    ['command argv', (v) => command({ argv: ['echo', v] }), /^command\.argv\[1\]$/],
+    ['command env', (v) => command({ argv: ['true'], env: { A: v } }), /\.env\.A$/],
+    ['cron command', (v) => cron({ name: 'n', command: v, schedule: {} }), /^cron\(n\)\.command$/],
+    ['user comment', (v) => user({ name: 'u', comment: v }), /^user\(u\)\.comment$/],
+    ['package name', (v) => packages({ names: [`p${v}`] }), /^package\.names\[0\]$/],
+  ];
+  for (const [what, make, field] of positions) {
+    it(what, () => {
+      fc.assert(
+        fc.property(shellText, shellText, (before, after) => {
+          try {
+            compileResource(make(`${before}\0${after}`));
+          } catch (error) {
+            expect(error).to.be.instanceOf(ValidationError);
+            expect((error as ValidationError).field).to.match(field);
+            expect((error as Error).message).to.contain('NUL byte');
+            return;
+          }
+          expect.fail('a NUL byte was accepted');
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
+});
