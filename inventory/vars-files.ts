@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { InventoryGraph, VarTable } from './graph.ts';
+import { inOrder } from './in-order.ts';
 import { invalid, unreadable, type Origin } from './origin.ts';
 import { YamlFile } from './yaml-file.ts';
 
@@ -30,7 +31,7 @@ const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
  */
 export async function readVarsDirectories(graph: InventoryGraph): Promise<VarsDirectory[]> {
   const cache = new Map<string, Promise<VarsDirectory>>();
-  return Promise.all(
+  return inOrder(
     graph.varsDirs.map((dir) => {
       let entry = cache.get(dir);
       if (entry === undefined) {
@@ -43,11 +44,11 @@ export async function readVarsDirectories(graph: InventoryGraph): Promise<VarsDi
 }
 
 async function readVarsDirectory(dir: string, graph: InventoryGraph): Promise<VarsDirectory> {
-  const [groups, hosts] = await Promise.all([
+  const [groups, hosts] = await inOrder([
     readEntities(join(dir, 'group_vars'), graph.groups.keys()),
     readEntities(join(dir, 'host_vars'), graph.hosts.keys()),
   ]);
-  return { dir, groups, hosts };
+  return { dir, groups: groups!, hosts: hosts! };
 }
 
 async function readEntities(dir: string, names: Iterable<string>): Promise<Map<string, VarLayer>> {
@@ -73,7 +74,7 @@ async function readEntities(dir: string, names: Iterable<string>): Promise<Map<s
     );
   }
   const result = new Map<string, VarLayer>();
-  for (const entry of await Promise.all(found)) if (entry !== undefined) result.set(entry[0], entry[1]);
+  for (const entry of await inOrder(found)) if (entry !== undefined) result.set(entry[0], entry[1]);
   return result;
 }
 

@@ -1,4 +1,5 @@
 import type { InventoryGraph } from '../graph.ts';
+import { inOrder } from '../in-order.ts';
 import type { Origin } from '../origin.ts';
 import type { YamlFile } from '../yaml-file.ts';
 import { readCache, writeCache } from './cache.ts';
@@ -46,7 +47,7 @@ async function instancesOf(config: Ec2Config): Promise<Record<string, InstanceDa
     const cached = await readCache(config);
     if (cached !== undefined) return cached;
   }
-  const lists = await Promise.all(config.regions.map((region) => describeInstances(config, region)));
+  const lists = await inOrder(config.regions.map((region) => describeInstances(config, region)));
   const byRegion = Object.fromEntries(config.regions.map((r, i) => [r.name, lists[i]!]));
   if (config.cache) await writeCache(config, byRegion);
   return byRegion;
