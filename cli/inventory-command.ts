@@ -40,7 +40,9 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
     .description('show what an inventory resolves to')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // Options before the subcommand belong to `inventory`, after it to the subcommand; both count.
+    .enablePositionalOptions();
 
   const withFlags = (command: Command): Command =>
     command
@@ -49,17 +51,26 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
       .option('-e, --extra-vars <vars>', 'key=value, YAML/JSON, or @file (repeatable)', collect, [])
       .option('--json', 'machine-readable output');
 
-  const load = async (flags: Flags): Promise<Inventory> => {
+  const load = async (own: Flags): Promise<Inventory> => {
+    const outer = program.opts<Flags>();
+    const flags: Flags = {
+      inventory: [...outer.inventory, ...own.inventory],
+      extraVars: [...outer.extraVars, ...own.extraVars],
+      ...((own.limit ?? outer.limit) === undefined ? {} : { limit: (own.limit ?? outer.limit)! }),
+    };
     const extraVars = await parseExtraVars(flags.extraVars, cwd);
     let inventory = await loadInventories(flags.inventory, { extraVars, cwd });
     if (flags.limit !== undefined) inventory = inventory.limit(await limitPattern(flags.limit, cwd));
     return inventory;
   };
 
+  withFlags(program);
+  const json = (flags: Flags): boolean => flags.json === true || program.opts<Flags>().json === true;
+
   withFlags(program.command('list').description('every host with its groups and connection (--json: ansible-inventory --list)')).action(
     async (flags: Flags) => {
       const inventory = await load(flags);
-      if (flags.json) io.stdout(`${sortedJson(listOutput(inventory))}\n`);
+      if (json(flags)) io.stdout(`${sortedJson(listOutput(inventory))}\n`);
       else io.stdout(hostTable(inventory));
     },
   );
@@ -68,7 +79,7 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
     async (group: string, flags: Flags) => {
       const inventory = await load(flags);
       if (!inventory.groups.has(group)) throw new ValidationError('group', `no group named '${group}'`);
-      if (flags.json) io.stdout(`${JSON.stringify(graphTree(inventory, group), null, 2)}\n`);
+      if (json(flags)) io.stdout(`${JSON.stringify(graphTree(inventory, group), null, 2)}\n`);
       else io.stdout(`${graphLines(inventory, group).join('\n')}\n`);
     },
   );
@@ -78,7 +89,7 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
       const inventory = await load(flags);
       const host = inventory.host(name);
       if (host === undefined) throw new ValidationError('host', `no host named '${name}' in the inventory${flags.limit ? ' (within the limit)' : ''}`);
-      if (flags.json) io.stdout(`${sortedJson(host.vars)}\n`);
+      if (json(flags)) io.stdout(`${sortedJson(host.vars)}\n`);
       else {
         io.stdout(`${host.name}\n  connection: ${describeConnection(host.connection)}\n  groups: ${host.groups.join(', ')}\n`);
         const vars = Object.keys(host.vars).length === 0 ? '  vars: {}\n' : `  vars:\n${indent(stringify(JSON.parse(sortedJson(host.vars))), 4)}`;

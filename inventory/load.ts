@@ -85,7 +85,8 @@ async function loadFile(file: string, graph: InventoryGraph): Promise<void> {
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A byte order mark would otherwise glue itself to the first INI line.
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     throw unreadable(`cannot read inventory: ${(error as Error).message}`, { file }, error);
   }

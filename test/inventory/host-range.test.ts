@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { expandHostPattern } from '../../inventory/host-range.ts';
 
 const at = { file: 'hosts.ini', line: 7 };
@@ -46,4 +47,18 @@ describe('inventory/host-range', () => {
       }
     });
   }
+});
+
+describe('inventory/host-range: properties', () => {
+  it('a numeric range gives ⌊(end-begin)/step⌋+1 distinct names, in order', () => {
+    fc.assert(
+      fc.property(fc.nat(500), fc.nat(500), fc.integer({ min: 1, max: 20 }), (begin, length, step) => {
+        const end = begin + length;
+        const names = expandHostPattern(`n[${begin}:${end}:${step}]x`, at).names;
+        expect(names).to.have.length(Math.floor(length / step) + 1);
+        expect(new Set(names).size).to.equal(names.length);
+        expect(names[0]).to.equal(`n${begin}x`);
+      }),
+    );
+  });
 });

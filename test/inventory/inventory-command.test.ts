@@ -104,6 +104,15 @@ describe('cli/inventory-command', () => {
     expect(list.db).to.deep.equal({ hosts: ['d1'] });
   });
 
+  it('accepts options before the subcommand too (as ansible-inventory -i FILE --list)', async () => {
+    const dir = writeTree({ 'a.ini': '[web]\nw1\nw2\n', 'b.yml': 'db:\n  hosts: {d1: }\n' });
+    const { code, stdout } = await run(['-i', 'a.ini', '--json', 'list', '-i', 'b.yml', '-l', 'w1:d1'], dir);
+    expect(code).to.equal(0);
+    expect(Object.keys(JSON.parse(stdout)._meta.hostvars)).to.deep.equal([]);
+    expect(JSON.parse(stdout).web).to.deep.equal({ hosts: ['w1'] });
+    expect(JSON.parse(stdout).db).to.deep.equal({ hosts: ['d1'] });
+  });
+
   it('reads --limit @file as a list of host names', async () => {
     const dir = writeTree({ 'a.ini': '[web]\nw1\nw2\nw3\n', 'retry': 'w1\nw3\n' });
     const { stdout } = await run(['graph', '-i', 'a.ini', '-l', '@retry'], dir);

@@ -19,6 +19,12 @@ describe('inventory/load', () => {
     expect(inventory.host('h3')!.vars).to.deep.equal({ x: 1 });
   });
 
+  it('reads files with Windows line endings and a byte order mark', async () => {
+    const dir = writeTree({ 'hosts.ini': '\uFEFF[web]\r\nw1 port=1\r\n' });
+    const inventory = await loadInventories([`${dir}/hosts.ini`], {});
+    expect(inventory.select('web').map((h) => h.vars)).to.deep.equal([{ port: 1 }]);
+  });
+
   it('merges several sources into one inventory (groups and hosts by name)', async () => {
     const dir = writeTree({ 'one.ini': '[web]\nw1\n[db]\nd1\n', 'two.yml': 'web:\n  hosts:\n    w2:\n    d1:\n' });
     const inventory = await loadInventories([`${dir}/one.ini`, `${dir}/two.yml`], {});
