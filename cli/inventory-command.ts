@@ -21,9 +21,9 @@ const processIo: InventoryCommandIo = {
 };
 
 interface Flags {
-  inventory: string[];
+  inventory?: string[];
   limit?: string;
-  extraVars: string[];
+  extraVars?: string[];
   json?: boolean;
 }
 
@@ -46,20 +46,20 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
 
   const withFlags = (command: Command): Command =>
     command
-      .option('-i, --inventory <source>', 'inventory file, directory, EC2 config or host list (repeatable)', collect, [])
+      .option('-i, --inventory <source>', 'inventory file, directory, EC2 config or host list (repeatable)', collect)
       .option('-l, --limit <pattern>', 'only hosts matching this pattern (or @file of names)')
-      .option('-e, --extra-vars <vars>', 'key=value, YAML/JSON, or @file (repeatable)', collect, [])
+      .option('-e, --extra-vars <vars>', 'key=value, YAML/JSON, or @file (repeatable)', collect)
       .option('--json', 'machine-readable output');
 
   const load = async (own: Flags): Promise<Inventory> => {
     const outer = program.opts<Flags>();
     const flags: Flags = {
-      inventory: [...outer.inventory, ...own.inventory],
-      extraVars: [...outer.extraVars, ...own.extraVars],
+      inventory: [...(outer.inventory ?? []), ...(own.inventory ?? [])],
+      extraVars: [...(outer.extraVars ?? []), ...(own.extraVars ?? [])],
       ...((own.limit ?? outer.limit) === undefined ? {} : { limit: (own.limit ?? outer.limit)! }),
     };
-    const extraVars = await parseExtraVars(flags.extraVars, cwd);
-    let inventory = await loadInventories(flags.inventory, { extraVars, cwd });
+    const extraVars = await parseExtraVars(flags.extraVars ?? [], cwd);
+    let inventory = await loadInventories(flags.inventory ?? [], { extraVars, cwd });
     if (flags.limit !== undefined) inventory = inventory.limit(await limitPattern(flags.limit, cwd));
     return inventory;
   };
@@ -92,7 +92,7 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
       if (json(flags)) io.stdout(`${sortedJson(host.vars)}\n`);
       else {
         io.stdout(`${host.name}\n  connection: ${describeConnection(host.connection)}\n  groups: ${host.groups.join(', ')}\n`);
-        const vars = Object.keys(host.vars).length === 0 ? '  vars: {}\n' : `  vars:\n${indent(stringify(JSON.parse(sortedJson(host.vars))), 4)}`;
+        const vars = Object.keys(host.vars).length === 0 ? '  vars: {}\n' : `  vars:\n${indent(stringify(JSON.parse(sortedJson(host.vars)), { version: '1.1' }), 4)}`;
         io.stdout(vars);
       }
     },
@@ -115,8 +115,8 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
   return 0;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** `--limit @file` reads host names, one per line, as Ansible's retry files. */
