@@ -16,8 +16,3 @@ export function invalid(field: string, problem: string, at: Origin | undefined, 
 export function unreadable(message: string, at: Origin | undefined, cause?: unknown): LoadError {
   return new LoadError(message, { ...at, ...(cause === undefined ? {} : { cause }) });
 }
-
-/** `file:line` for messages that mention a second place (where a var was set). */
-export function describeOrigin(at: Origin): string {
-  return at.line === undefined ? at.file : `${at.file}:${at.line}`;
-}
