@@ -3,14 +3,24 @@ import { ValidationError } from './errors.ts';
 /**
  * Quotes one value for POSIX sh: the only way a value enters a script.
  * Single quotes keep every byte literal (newlines, `$`, backticks, backslashes);
- * a single quote itself is written as '\''. A NUL byte cannot live in a shell
+ * a single quote itself is written as \' outside them. A NUL byte cannot live in a shell
  * word, so it is refused with an error naming the field.
  */
 export function quote(value: string, field = 'value'): string {
   if (value.includes('\0')) throw new ValidationError(field, 'contains a NUL byte, which a shell cannot carry');
   // A reserved word is harmless as an argument, but quoted it reads (and shellchecks) as data.
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value) && !RESERVED.has(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  // Not after `=` either: `A==x` is valid sh but reads like a typo (shellcheck SC1097).
+  if (/^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/.test(value) && !RESERVED.has(value)) return value;
+  if (value === '') return "''";
+  // Backslashes that would sit right before a closing quote go outside it as `\\`
+  // (same bytes; shellcheck SC1003 reads `'a\'` as a failed escape).
+  return value.split("'").map(quotePiece).join("\\'");
+}
+
+function quotePiece(piece: string): string {
+  const backslashes = /\\*$/.exec(piece)?.[0].length ?? 0;
+  const head = piece.slice(0, piece.length - backslashes);
+  return (head === '' ? '' : `'${head}'`) + '\\\\'.repeat(backslashes);
 }
 
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in']);

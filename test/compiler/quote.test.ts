@@ -62,3 +62,14 @@ describe('compiler/quote: reserved words', () => {
     expect(quote('done2')).to.equal('done2');
   });
 });
+
+describe('compiler/quote: shapes shellcheck reads as mistakes', () => {
+  it('puts backslashes before a quote outside the quotes, and quotes a leading =', () => {
+    expect(quote('\\')).to.equal('\\\\');
+    expect(quote('a\\')).to.equal(`'a'\\\\`);
+    expect(quote("a\\'b")).to.equal(`'a'\\\\\\''b'`);
+    expect(quote("'")).to.equal(`\\'`);
+    expect(quote('=x')).to.equal(`'=x'`);
+    expect(quote('a=b')).to.equal('a=b');
+  });
+});
