@@ -18,3 +18,5 @@ export { user } from './compiler/resources/user.ts';
 export { group } from './compiler/resources/group.ts';
 export type { Host } from './inventory/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
+export { defineInventory } from './inventory/index.ts';
+export type { InventoryDefinition } from './inventory/index.ts';
