@@ -49,6 +49,8 @@ export function compileUser(resource: UserResource): Step {
   const shell = resource.shell === undefined ? undefined : absolutePath(resource.shell, `${where}.shell`);
   const comment = resource.comment === undefined ? undefined : oneLine(resource.comment, `${where}.comment`);
   if (comment?.includes(':')) throw new ValidationError(`${where}.comment`, "must not contain ':' (the passwd field separator)");
+  // useradd/usermod fail at run time on these ("failure while writing changes to /etc/passwd").
+  if (comment !== undefined && /[\u0000-\u001f\u007f]/.test(comment)) throw new ValidationError(`${where}.comment`, 'must not contain control characters (tab, escape, DEL…): passwd cannot hold them');
   const system = resource.system !== undefined && bool(resource.system, `${where}.system`);
   const createHome = resource.createHome === undefined ? !system : bool(resource.createHome, `${where}.createHome`);
   // passwd fields: 3 uid, 4 gid, 5 comment, 6 home, 7 shell.

@@ -52,8 +52,9 @@ describe('compiler/resources/user (chroot)', function () {
     expect(apply.steps[0]!.output).to.contain('nosuchgroup');
   });
 
-  it('refuses a comment with a colon or a line break', () => {
+  it('refuses a comment with a colon, a line break or another control character', () => {
     expect(() => planOf([user({ name: 'dave', comment: 'a:b' })])).to.throw(ValidationError, /user\(dave\)\.comment/);
     expect(() => planOf([user({ name: 'dave', comment: 'a\nb' })])).to.throw(ValidationError, /user\(dave\)\.comment/);
+    expect(() => planOf([user({ name: 'dave', comment: 'a\tb' })])).to.throw(ValidationError, /user\(dave\)\.comment: must not contain control characters/);
   });
 });
