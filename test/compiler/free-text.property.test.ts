@@ -9,7 +9,7 @@ import { explain, local, planOf, runPlan, statuses, tempDir, type AbsolutePath }
 /** What one generated case wrote, and how to read it back. */
 interface Case {
   readonly resources: Resource[];
-  readonly check: () => Promise<void>;
+  readonly check: () => Promise<unknown>;
 }
 
 /**
