@@ -19,11 +19,16 @@ export interface RenderedPlan {
  */
 export function renderPlan(plan: Plan): RenderedPlan {
   const handlerIndex = new Map(plan.handlers.map((handler, k) => [handler.handler, plan.steps.length + k]));
+  const handlers = plan.handlers.map((handler, k) => ({ handler, index: plan.steps.length + k }));
   const body = lines(
     PRELUDE,
-    ...plan.handlers.map((handler, k) => recallPending(handler, plan.steps.length + k)),
+    ...plan.steps.map((step, i) => definitions(step, i)),
+    ...handlers.map(({ handler, index }) => definitions(handler, index)),
+    ...handlers.map(({ handler, index }) => runPending(handler, index)),
+    // A pending handler that fails again is reported, but must not stop the steps that may fix its cause.
+    handlers.length === 0 ? undefined : code('_bosun_failed=0'),
     ...plan.steps.map((step, i) => renderStep(step, i, 'step', handlerIndex)),
-    ...plan.handlers.map((handler, k) => renderHandler(handler, plan.steps.length + k)),
+    ...handlers.map(({ handler, index }) => renderHandler(handler, index)),
     code(`printf '@@bosun {"t":"end"}\\n'`),
   );
   // SC2016: quoted user values often hold a literal `$`, which is the point of quoting them.
@@ -81,14 +86,20 @@ function renderStep(step: Step, index: number, role: 'step' | 'handler', handler
   else
     ${apply}
   fi`;
-  return lines(definitions(step, index), sh`if _bosun_begin ${i} ${role}; then
+  return sh`if _bosun_begin ${i} ${role}; then
   ${decide}
-fi`);
+fi`;
 }
 
-/** A handler left pending by an earlier run counts as notified from the start. */
-function recallPending(handler: HandlerStep, index: number): Shell {
-  return sh`if _bosun_was_pending ${handler.handler}; then _bosun_notified="${code("${_bosun_notified}")}${code(String(index))} "; _bosun_event pending ${code(String(index))} ""; fi`;
+/**
+ * A handler an earlier run could not run (it failed, or the session died) runs
+ * first, before any step; it runs again at the end only if notified again.
+ */
+function runPending(handler: HandlerStep, index: number): Shell {
+  return sh`if _bosun_was_pending ${handler.handler}; then
+_bosun_event pending ${code(String(index))} ""
+${renderStep(handler, index, 'handler', new Map())}
+fi`;
 }
 
 /** Handlers run once, at the end, when notified: even after a failed step. */

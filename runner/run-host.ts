@@ -84,7 +84,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
       resource: step.resource,
       status,
       ...(handler !== undefined && { handler }),
-      ...(pending.has(index) && { pendingFromEarlierRun: true }),
+      ...(pending.delete(index) && { pendingFromEarlierRun: true }),
       ...(status === 'failed' && { rc, output: output ?? (rc === 125 ? 'applied, but the check still fails: the step did not converge' : '') }),
       ...(diff !== undefined && { diff }),
       durationMs,

@@ -14,7 +14,9 @@ async function bosun(...argv: string[]): Promise<{ code: number; stdout: string;
   return { code, stdout, stderr };
 }
 
-describe('bosun CLI (local host, files under a temp dir)', () => {
+describe('bosun CLI (local host, files under a temp dir)', function () {
+  // A cold type-check of a playbook takes seconds, more on a loaded machine.
+  this.timeout(120_000);
   let root: string;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'bosun-cli-'));

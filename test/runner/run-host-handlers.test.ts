@@ -60,7 +60,7 @@ describe('runner/run-host: handlers (chroot)', function () {
     expect(await restarts()).to.equal('restarted\n');
   });
 
-  it('a handler that failed is recorded on the host, recalled first next time and run even though nothing changed', async () => {
+  it('a handler that failed is recorded on the host and runs first next time, before any step, even though nothing changed', async () => {
     const recording = new Recording(root.transport);
     const plan = planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] });
     await writeFile(at('etc/app.broken'), '');
@@ -71,20 +71,50 @@ describe('runner/run-host: handlers (chroot)', function () {
 
     // A check sees the pending handler but neither runs nor forgets it.
     const check = await checkWritesNothing(plan, recording, root.tree);
-    expect(statuses(check), explain(check)).to.deep.equal(['ok', 'unknown']);
-    expect(check.steps[1]).to.include({ pendingFromEarlierRun: true });
+    expect(statuses(check), explain(check)).to.deep.equal(['unknown', 'ok']);
+    expect(check.steps[0]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
     expect(await pendingList()).to.equal('restart app\n');
 
     await rm(at('etc/app.broken'));
     const second = await runPlan(plan, recording, 'apply');
-    expect(statuses(second), explain(second)).to.deep.equal(['ok', 'changed']);
-    expect(second.steps[1]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
+    expect(statuses(second), explain(second)).to.deep.equal(['changed', 'ok']);
+    expect(second.steps[0]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
     const events = recording.lines.map(parseFrame).filter((event) => event !== undefined);
     expect(events.findIndex((event) => event.t === 'pending')).to.be.below(events.findIndex((event) => event.t === 'start'));
+    // The handler's own start comes before the step's: it ran first.
+    const starts = events.filter((event) => event.t === 'start').map((event) => (event as { i: number }).i);
+    expect(starts).to.deep.equal([1, 0]);
     expect(await restarts()).to.equal('restarted\n');
     expect(await pendingList()).to.equal(undefined);
     const third = await runPlan(plan, root.transport, 'apply');
     expect(statuses(third)).to.deep.equal(['ok']);
+  });
+
+  it('a pending handler that fails again does not stop the steps, and runs again at the end when notified', async () => {
+    const plan = planOf(
+      [
+        file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] }),
+        command({ script: 'rm -f /etc/app.broken && touch /etc/app.fixed', creates: '/etc/app.fixed', name: 'fix app' }),
+      ],
+      { handlers: [restart] },
+    );
+    // First run: the fix is already "done", the app is broken: the handler fails and stays pending.
+    await writeFile(at('etc/app.broken'), '');
+    await writeFile(at('etc/app.fixed'), '');
+    const first = await runPlan(plan, root.transport, 'apply');
+    expect(statuses(first), explain(first)).to.deep.equal(['changed', 'ok', 'failed']);
+    expect(await pendingList()).to.equal('restart app\n');
+    // Next run: the pending handler runs first and fails again; the steps still run (the fix among them),
+    // the changed config notifies the handler again, and at the end it succeeds.
+    await rm(at('etc/app.fixed'));
+    await writeFile(at('etc/app.conf'), 'a=0\n');
+    const next = await runPlan(plan, root.transport, 'apply');
+    expect(statuses(next), explain(next)).to.deep.equal(['failed', 'changed', 'changed', 'changed']);
+    expect(next.steps[0]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
+    expect(next.steps[3]).to.include({ handler: 'restart app' });
+    expect(next.steps[3]).not.to.have.property('pendingFromEarlierRun');
+    expect(await restarts()).to.equal('restarted\n');
+    expect(await pendingList()).to.equal(undefined);
   });
 
   it('a session killed before the handlers ran leaves them pending, and the next run runs them', async () => {
@@ -107,8 +137,8 @@ describe('runner/run-host: handlers (chroot)', function () {
     expect(await restarts()).to.equal('');
 
     const next = await runPlan(planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] }), root.transport, 'apply');
-    expect(statuses(next), explain(next)).to.deep.equal(['ok', 'changed']);
-    expect(next.steps[1]).to.include({ pendingFromEarlierRun: true });
+    expect(statuses(next), explain(next)).to.deep.equal(['changed', 'ok']);
+    expect(next.steps[0]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
     expect(await restarts()).to.equal('restarted\n');
     expect(await pendingList()).to.equal(undefined);
   });
