@@ -1,4 +1,6 @@
 import { execa } from 'execa';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { endGroupOnAbort, streamSession } from './session.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
@@ -6,7 +8,13 @@ import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 export class ChrootTransport implements Transport {
   constructor(private readonly root: string) {}
 
-  run(request: RunRequest): Promise<RunOutcome> {
+  async run(request: RunRequest): Promise<RunOutcome> {
+    // A root that is not there (or has no sh) cannot be reached: nothing ran.
+    try {
+      await access(join(this.root, 'bin', 'sh'));
+    } catch {
+      return { exitCode: undefined, unreachable: true, reason: `no root filesystem with /bin/sh at ${this.root}`, stderr: '' };
+    }
     const child = execa('chroot', [this.root, 'sh', '-s', request.mode], {
       input: request.script,
       reject: false,
