@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { LoadError, ValidationError } from '../../compiler/errors.ts';
 import { InventoryGraph } from '../../inventory/graph.ts';
 import { readIniInventory } from '../../inventory/ini-source.ts';
+import { thrown } from '../support/thrown.ts';
 
 function read(text: string): InventoryGraph {
   const graph = new InventoryGraph();
@@ -10,14 +11,7 @@ function read(text: string): InventoryGraph {
   return graph;
 }
 
-function failure(text: string): LoadError | ValidationError {
-  try {
-    read(text);
-  } catch (error) {
-    return error as LoadError;
-  }
-  throw new Error('expected an error');
-}
+const failure = (text: string) => thrown<LoadError | ValidationError>(() => read(text));
 
 describe('inventory/ini-source', () => {
   it('reads groups, children, vars, ranges and ungrouped hosts', () => {

@@ -3,6 +3,7 @@ import type { BosunError } from '../../compiler/errors.ts';
 import { InventoryGraph } from '../../inventory/graph.ts';
 import { YamlFile } from '../../inventory/yaml-file.ts';
 import { readYamlInventory } from '../../inventory/yaml-source.ts';
+import { thrown } from '../support/thrown.ts';
 
 function read(text: string): InventoryGraph {
   const graph = new InventoryGraph();
@@ -11,14 +12,7 @@ function read(text: string): InventoryGraph {
   return graph;
 }
 
-function failure(text: string): BosunError {
-  try {
-    read(text);
-  } catch (error) {
-    return error as BosunError;
-  }
-  throw new Error('expected an error');
-}
+const failure = (text: string) => thrown<BosunError>(() => read(text));
 
 describe('inventory/yaml-source', () => {
   it('reads nested children, host vars, ranges and ports', () => {

@@ -2,17 +2,11 @@ import { expect } from 'chai';
 import type { BosunError } from '../../../compiler/errors.ts';
 import { readEc2Config } from '../../../inventory/ec2/config.ts';
 import { YamlFile } from '../../../inventory/yaml-file.ts';
+import { thrown } from '../../support/thrown.ts';
 
 const read = (text: string) => readEc2Config(new YamlFile(text, '/inv/aws_ec2.yml'));
 
-function failure(text: string): BosunError {
-  try {
-    read(text);
-  } catch (error) {
-    return error as BosunError;
-  }
-  throw new Error('expected an error');
-}
+const failure = (text: string) => thrown<BosunError>(() => read(text));
 
 describe('inventory/ec2/config', () => {
   it('reads an Ansible aws_ec2 config, with defaults', () => {
