@@ -84,23 +84,48 @@ describe('failures on a fleet @fleet', function () {
       const only = await writeInventory(fleet, [victim], 'victim.ini');
       // Old content in every managed file, so "old or new, nothing else" means something.
       // (A comment in each file's own syntax: apt and logrotate must still parse them.)
-      const old = await fleet.exec(victim, `for f in ${MANAGED.join(' ')}; do mkdir -p "$(dirname "$f")"; case $f in */apt.conf.d/*) c=//;; *) c='#';; esac; echo "$c old $f" > "$f"; done`);
-      expect(old.exitCode, old.stderr).to.equal(0);
+      const writeOld = `for f in ${MANAGED.join(' ')}; do mkdir -p "$(dirname "$f")"; case $f in */apt.conf.d/*) c=//;; *) c='#';; esac; echo "$c old $f" > "$f"; done`;
 
-      // Kill every sshd of the host (the session's too) as soon as the package step
-      // is reported: the file steps are running then.
-      let killed: Promise<number[]> | undefined;
-      const run = await bosun('apply', fleet, {
-        inventory: only,
-        sshConfig,
-        onLine: (line) => {
-          if (killed === undefined && line.includes(victim.name) && /package/.test(line)) killed = fleet.killInside(victim, 'sshd');
-        },
-      });
-      expect(killed, `the package step was reported, so sshd was killed:\n${run.stdout}${run.stderr}`).not.to.equal(undefined);
-      expect(await killed).not.to.be.empty;
-      expect(run.exitCode, run.stdout + run.stderr).to.equal(4);
-      expect(run.report.hosts[0]?.status).to.equal('failed');
+      // Kill every sshd of the host (the session's too) the moment the package step
+      // is reported: the file steps run then. Their pids are taken while the session
+      // runs, so the kill itself is a few synchronous syscalls. The file steps take
+      // tens of ms, so a kill can land after the script ended: then try again.
+      let run: Awaited<ReturnType<typeof bosun>> | undefined;
+      for (let attempt = 0; attempt < 4 && run?.exitCode !== 4; attempt += 1) {
+        const old = await fleet.exec(victim, writeOld);
+        expect(old.exitCode, old.stderr).to.equal(0);
+        let sshd: number[] = [];
+        let killed = false;
+        let running = true;
+        const watch = (async () => {
+          while (running) {
+            const found = await fleet.killInside(victim, 'sshd', 'SIGCONT');
+            if (!killed) sshd = found;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        })();
+        run = await bosun('apply', fleet, {
+          inventory: only,
+          sshConfig,
+          onLine: (line) => {
+            if (killed || !line.includes(victim.name) || !/package/.test(line)) return;
+            killed = true;
+            for (const pid of sshd) {
+              try {
+                process.kill(pid, 'SIGKILL');
+              } catch {
+                // gone already
+              }
+            }
+          },
+        });
+        running = false;
+        await watch;
+        expect(killed, `the package step was reported:\n${run.stdout}${run.stderr}`).to.equal(true);
+        if (run.exitCode !== 4) await fleet.waitForSsh(victim);
+      }
+      expect(run?.exitCode, 'sshd was killed before the apply ended').to.equal(4);
+      expect(run?.report.hosts[0]?.status).to.equal('failed');
 
       await fleet.waitForSsh(victim);
       const afterKill = await contentsOn(fleet, victim);
