@@ -61,11 +61,15 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
           ...(options.timeoutSeconds !== undefined && { timeoutMs: options.timeoutSeconds * 1000 }),
           controlDir,
         });
-        return runHost(target.plan, target.rendered, transport, {
-          mode,
-          signal,
-          onStep: (step) => progress.write(stepLine(target.host.name, step, human)),
-        });
+        try {
+          return await runHost(target.plan, target.rendered, transport, {
+            mode,
+            signal,
+            onStep: (step) => progress.write(stepLine(target.host.name, step, human)),
+          });
+        } finally {
+          await transport.close?.();
+        }
       },
       {
         forks: options.forks,

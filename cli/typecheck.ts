@@ -3,7 +3,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts } from 'ts-morph';
 import { LoadError } from '../compiler/errors.ts';
 
 /** One type error, where it is. */
@@ -23,6 +22,8 @@ export interface TypeProblem {
 export async function typecheck(entry: string): Promise<TypeProblem[]> {
   const cacheFile = join(cacheDir(), `${sha(entry)}.json`);
   if (await stillClean(cacheFile)) return [];
+  // The TypeScript compiler is loaded only when a check is needed, not on a cache hit.
+  const { ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts } = await import('ts-morph');
   const project = new Project({
     compilerOptions: {
       target: ScriptTarget.ES2022,

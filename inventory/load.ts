@@ -2,7 +2,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isMap } from 'yaml';
 import { defaultInventory } from './default-inventory.ts';
-import { readEc2Inventory } from './ec2/ec2-source.ts';
 import { InventoryGraph } from './graph.ts';
 import { looksLikeHostList, readHostList } from './host-list-source.ts';
 import { readIniInventory } from './ini-source.ts';
@@ -97,6 +96,8 @@ async function loadFile(file: string, graph: InventoryGraph): Promise<void> {
     if (plugin !== undefined) {
       const name = yaml.value(plugin.value as never);
       if (typeof name === 'string' && EC2_PLUGINS.has(name)) {
+        // The AWS SDK takes most of a second to load: only runs that read EC2 pay for it.
+        const { readEc2Inventory } = await import('./ec2/ec2-source.ts');
         await readEc2Inventory(yaml, graph);
         return;
       }

@@ -7,6 +7,8 @@ import type { Mode } from '../compiler/plan.ts';
  */
 export interface Transport {
   run(request: RunRequest): Promise<RunOutcome>;
+  /** Releases what the transport keeps between runs (an SSH master connection). */
+  close?(): Promise<void>;
 }
 
 export interface RunRequest {
