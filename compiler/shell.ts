@@ -59,3 +59,13 @@ export function join(pieces: readonly (Shell | undefined)[], separator = ' '): S
   const present = pieces.filter((piece): piece is Shell => piece !== undefined);
   return { text: present.map((piece) => piece.text).join(separator), secrets: present.flatMap((piece) => piece.secrets) };
 }
+
+/** Succeeds when every test does (`:` for none); each test is grouped in braces. */
+export function allOf(tests: readonly Shell[]): Shell {
+  return tests.length === 0 ? code(':') : join(tests.map((test) => sh`{ ${test}; }`), ' && ');
+}
+
+/** Succeeds when any test does; each test is grouped in braces. */
+export function anyOf(tests: readonly Shell[]): Shell {
+  return join(tests.map((test) => sh`{ ${test}; }`), ' || ');
+}

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { code, lines, sh, type Shell } from '../shell.ts';
+import { anyOf, code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, knownKeys, stringList, text, type AbsolutePath } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
@@ -62,7 +62,7 @@ export function compileCommand(resource: CommandResource): Step {
     name: resource.name === undefined ? `command ${run.label}` : text(resource.name, `${where}.name`),
     resource: 'command',
     ...commonFields(resource, where),
-    ...(guards.length > 0 && { check: code(guards.map((guard) => `{ ${guard.text}; }`).join(' || ')), verify: code(':') }),
+    ...(guards.length > 0 && { check: anyOf(guards), verify: code(':') }),
     apply: lines(
       resource.chdir === undefined ? undefined : sh`cd ${absolutePath(resource.chdir, `${where}.chdir`)} || exit 1`,
       sh`${envPrefix}${run.shell}`,

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { code, lines, sh, type Shell } from '../shell.ts';
+import { allOf, code, lines, sh, type Shell } from '../shell.ts';
 import { CANNOT_TELL, type Step } from '../step.ts';
 import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
@@ -96,8 +96,4 @@ function applies(names: string[], state: 'present' | 'absent' | 'latest', update
       return lines(update ? sh`${t} -y makecache || exit 1` : undefined, state === 'latest' ? sh`${t} -y install ${names} && ${t} -y upgrade ${names}` : sh`${t} -y install ${names}`);
     },
   };
-}
-
-function allOf(tests: Shell[]): Shell {
-  return code(tests.map((test) => `{ ${test.text}; }`).join(' && '));
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { code, lines, sh, type Shell } from '../shell.ts';
+import { allOf, code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
@@ -42,14 +42,13 @@ export function compileService(resource: ServiceResource): Step {
   if (state === 'running') steady.push(isActive);
   if (state === 'stopped') steady.push(sh`! { ${isActive}; }`);
   const verify = [...steady, ...(action ? [isActive] : [])];
-  const toCode = (tests: Shell[]): Shell => code(tests.map((t) => `{ ${t.text}; }`).join(' && ') || ':');
   const verb = state === 'restarted' ? 'restart' : state === 'reloaded' ? 'reload' : state === 'running' ? 'start' : 'stop';
   // update-rc.d enable/disable only flips existing rc links: `defaults` makes them first (a no-op when present).
   return {
     name: `service ${name}${enabled === undefined ? '' : enabled ? ' enabled' : ' disabled'}${state === undefined ? '' : ` ${state}`}`,
     resource: 'service',
     ...commonFields(resource, where),
-    ...(action ? { alwaysChanges: true, verify: toCode(verify) } : { check: toCode(steady) }),
+    ...(action ? { alwaysChanges: true, verify: allOf(verify) } : { check: allOf(steady) }),
     apply: lines(
       enabled === undefined ? undefined : sh`${byInit(sh`systemctl ${code(enabled ? 'enable' : 'disable')} ${name}`, sh`update-rc.d ${name} defaults && update-rc.d ${name} ${code(enabled ? 'enable' : 'disable')}`)} || exit 1`,
       state === undefined ? undefined : sh`${byInit(sh`systemctl ${code(verb)} ${name}`, sh`service ${name} ${code(verb)}`)} || exit 1`,

@@ -186,7 +186,25 @@ class BootedFleet implements Fleet {
 
   async boot(host: FleetHost, timeoutMs = 90_000): Promise<void> {
     await this.#running(host).boot();
-    await this.waitForSsh(host, timeoutMs);
+    try {
+      await this.waitForSsh(host, timeoutMs);
+    } catch (error) {
+      // A container now and then boots without its sshd listening (seen once in ~50 boots on a
+      // loaded machine): say what its journal says, then give it one more boot.
+      const journal = await this.#journalTail(host);
+      process.stderr.write(`fleet: ${(error as Error).message}\n${journal}\nfleet: booting ${host.name} once more\n`);
+      await this.#running(host).halt();
+      await this.#running(host).boot();
+      await this.waitForSsh(host, timeoutMs);
+    }
+  }
+
+  async #journalTail(host: FleetHost): Promise<string> {
+    const nspawn = this.#running(host).pid;
+    const init = nspawn === undefined ? undefined : await containerInit(nspawn);
+    if (init === undefined) return `${host.name}: not running, no journal`;
+    const result = await execa('journalctl', ['-D', `/proc/${init}/root/run/log/journal`, '--no-pager', '-q', '-n', '40'], { reject: false });
+    return result.stdout || result.stderr;
   }
 
   async waitForSsh(host: FleetHost, timeoutMs = 90_000): Promise<void> {
