@@ -2,8 +2,21 @@
  * The one error hierarchy of bosun. Every error names what it concerns (a field,
  * a file and line, a host, a step) so a person can act on it without a stack trace.
  */
+// Marks bosun's errors across loaded copies of its modules (a playbook may load its own
+// copy): `instanceof` then compares class names along the prototype chain, not identity.
+const BOSUN_ERROR = Symbol.for('bosun.error');
+
 export class BosunError extends Error {
   override name = 'BosunError';
+  readonly [BOSUN_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || !(BOSUN_ERROR in value)) return false;
+    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
+  }
   /** Where the error is: a file, optionally with line and column. */
   readonly file?: string;
   readonly line?: number;

@@ -2,8 +2,18 @@
  * A value that must never be printed: it is rendered into the script (which travels
  * on stdin, never argv) but every printer of bosun masks it.
  */
+// Marks secrets across loaded copies of bosun (a playbook may load its own copy of the
+// engine's modules): `instanceof` then compares brands, not class identity.
+const SECRET = Symbol.for('bosun.secret');
+
 export class Secret {
   readonly #value: string;
+  readonly [SECRET] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [SECRET]?: unknown })[SECRET] === true;
+  }
+
   constructor(value: string) {
     this.#value = value;
   }

@@ -12,6 +12,7 @@ import { readTypeScriptInventory } from './typescript-source.ts';
 import { readVarsDirectories } from './vars-files.ts';
 import { YamlFile } from './yaml-file.ts';
 import { readYamlInventory } from './yaml-source.ts';
+import { readEc2Inventory } from './ec2/ec2-source.ts';
 
 /** Options of `loadInventories`. */
 export interface LoadOptions {
@@ -96,8 +97,6 @@ async function loadFile(file: string, graph: InventoryGraph): Promise<void> {
     if (plugin !== undefined) {
       const name = yaml.value(plugin.value as never);
       if (typeof name === 'string' && EC2_PLUGINS.has(name)) {
-        // The AWS SDK takes most of a second to load: only runs that read EC2 pay for it.
-        const { readEc2Inventory } = await import('./ec2/ec2-source.ts');
         await readEc2Inventory(yaml, graph);
         return;
       }

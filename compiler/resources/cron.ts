@@ -55,6 +55,17 @@ function timing(schedule: Schedule, field: string): string {
     .join(' ');
 }
 
+/**
+ * A job's command line. cron runs nothing for a blank one, and Debian's crontab
+ * refuses one that starts with `*` (most often a sixth schedule field by mistake).
+ */
+function jobCommand(value: unknown, field: string): string {
+  const command = oneLine(value, field);
+  if (command.trim() === '') throw new ValidationError(field, 'must not be blank');
+  if (command.trimStart().startsWith('*')) throw new ValidationError(field, `must not start with "*" (a sixth schedule field?): ${JSON.stringify(command)}`);
+  return command;
+}
+
 function cronFile(resource: CronFileProps & { type: 'cron' }): Step {
   const name = identifier(resource.file, 'cron.file', /^[A-Za-z0-9_-]+$/, 'cron.d file name (letters, digits, _ and - only)');
   const where = `cron(${name})`;
@@ -66,7 +77,7 @@ function cronFile(resource: CronFileProps & { type: 'cron' }): Step {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ValidationError(`${where}.environment.${key}`, 'is not a valid variable name');
     return `${key}=${oneLine(value, `${where}.environment.${key}`)}\n`;
   });
-  const job = `${timing(resource.schedule, `${where}.schedule`)} ${principal(resource.user, `${where}.user`)} ${oneLine(resource.command, `${where}.command`)}\n`;
+  const job = `${timing(resource.schedule, `${where}.schedule`)} ${principal(resource.user, `${where}.user`)} ${jobCommand(resource.command, `${where}.command`)}\n`;
   const step = compileFile({ type: 'file', path, content: `# Managed by bosun.\n${env.join('')}${job}`, mode: '0644', owner: 'root', group: 'root' });
   return { ...step, name: `cron ${path}`, resource: 'cron', ...commonFields(resource, where) };
 }
@@ -96,7 +107,7 @@ function crontabEntry(resource: CrontabProps & { type: 'cron' }): Step {
   const where = `cron(${name})`;
   const user = principal(resource.user ?? 'root', `${where}.user`);
   const state = oneOf(resource.state ?? 'present', `${where}.state`, ['present', 'absent'] as const);
-  const job = `${timing(resource.schedule, `${where}.schedule`)} ${oneLine(resource.command, `${where}.command`)}`;
+  const job = `${timing(resource.schedule, `${where}.schedule`)} ${jobCommand(resource.command, `${where}.command`)}`;
   const transform = sh`BOSUN_NAME=${name} BOSUN_JOB=${job} BOSUN_STATE=${state} awk ${PROGRAM}`;
   const current = sh`{ crontab -u ${user} -l 2>/dev/null || :; }`;
   return {

@@ -1,4 +1,4 @@
-import { EC2Client, paginateDescribeInstances, type Instance } from '@aws-sdk/client-ec2';
+import type { Instance } from '@aws-sdk/client-ec2';
 import { unreadable, type Origin } from '../origin.ts';
 import type { Ec2Config } from './config.ts';
 import { snakeCase } from './snake-case.ts';
@@ -16,6 +16,8 @@ const DENIED = new Set(['AuthFailure', 'UnauthorizedOperation', 'AccessDenied', 
  * config file, the region and what to do.
  */
 export async function describeInstances(config: Ec2Config, region: { name: string; at: Origin }): Promise<InstanceData[]> {
+  // The SDK takes most of a second to load: only runs that read EC2 pay for it.
+  const { EC2Client, paginateDescribeInstances } = await import('@aws-sdk/client-ec2');
   const client = new EC2Client({
     region: region.name,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),

@@ -73,4 +73,10 @@ describe('compiler/resources/cron (chroot)', function () {
     expect(() => planOf([cron({ name: 'n', command: 'x\ny', schedule: {} })])).to.throw(ValidationError, /cron\(n\)\.command/);
     expect(() => planOf([cron({ name: 'n', command: 'x', schedule: { special: 'sometimes' as 'daily' } })])).to.throw(ValidationError, /schedule\.special/);
   });
+
+  it('refuses a blank command and one starting with "*", which Debian\'s crontab rejects', () => {
+    expect(() => planOf([cron({ name: 'n', command: '  ', schedule: {} })])).to.throw(ValidationError, /cron\(n\)\.command: must not be blank/);
+    expect(() => planOf([cron({ name: 'n', command: ' * /bin/true', schedule: {} })])).to.throw(ValidationError, /cron\(n\)\.command: must not start with "\*"/);
+    expect(() => planOf([cron({ file: 'f', user: 'root', command: '* x', schedule: {} })])).to.throw(ValidationError, /cron\(f\)\.command/);
+  });
 });
