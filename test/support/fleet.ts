@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SshConnection } from '../../inventory/host.ts';
 import { claimAddresses, releaseAddresses, wildcardListens } from './addresses.ts';
@@ -71,6 +71,7 @@ export interface Fleet {
  */
 export async function startFleet(n: number, options: FleetOptions = {}): Promise<Fleet> {
   const base = await ensureDebianBaseInfo(options);
+  await ensureInotifyInstances(n);
   // Port 22 unless this machine's own sshd holds the wildcard address there.
   const port = (await wildcardListens(22)) ? 2222 : 22;
   const numbers = await claimAddresses(n, port);
@@ -96,6 +97,18 @@ export async function startFleet(n: number, options: FleetOptions = {}): Promise
     await fleet.stop();
     throw error;
   }
+}
+
+/**
+ * Each booted host's systemd holds several inotify instances, all counted against
+ * root here: at the kernel's default of 128, the 20th host stalls early in its boot
+ * and never starts sshd. Raise the limit (machine-wide, never lowered) to fit.
+ */
+async function ensureInotifyInstances(hosts: number): Promise<void> {
+  const file = '/proc/sys/fs/inotify/max_user_instances';
+  const wanted = 128 + hosts * 16;
+  const current = Number((await readFile(file, 'utf8')).trim());
+  if (current < wanted) await writeFile(file, `${wanted}\n`);
 }
 
 class BootedFleet implements Fleet {
@@ -189,13 +202,8 @@ class BootedFleet implements Fleet {
     try {
       await this.waitForSsh(host, timeoutMs);
     } catch (error) {
-      // A container now and then boots without its sshd listening (seen once in ~50 boots on a
-      // loaded machine): say what its journal says, then give it one more boot.
-      const journal = await this.#journalTail(host);
-      process.stderr.write(`fleet: ${(error as Error).message}\n${journal}\nfleet: booting ${host.name} once more\n`);
-      await this.#running(host).halt();
-      await this.#running(host).boot();
-      await this.waitForSsh(host, timeoutMs);
+      // Say what the host's own journal says: that is where a boot that stalled tells why.
+      throw new Error(`${(error as Error).message}\nlast lines of ${host.name}'s journal:\n${await this.#journalTail(host)}`, { cause: error });
     }
   }
 
