@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Playbooks, roles and inventories are TypeScript: tsx loads them (and bosun's own sources) on Node 20.
-import { register } from 'tsx/esm/api';
+// bosun's own TypeScript runs as one bundled module, built once and cached (see bundle.js).
+import { bundledModule } from './bundle.js';
 
-register();
-const { main } = await import('../cli/main.ts');
+const { main } = await import(await bundledModule(new URL('../cli/main.ts', import.meta.url).pathname));
 process.exitCode = await main(process.argv.slice(2));

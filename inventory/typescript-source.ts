@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { bundledModule } from '../bin/bundle.js';
 import type { GroupDefinition, HostDefinition, InventoryDefinition } from './define.ts';
 import type { InventoryGraph } from './graph.ts';
 import { expandHostPattern } from './host-range.ts';
@@ -16,7 +16,7 @@ const GROUP_KEYS = new Set(['hosts', 'children', 'vars']);
 export async function readTypeScriptInventory(file: string, graph: InventoryGraph): Promise<void> {
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    module = (await import(await bundledModule(file))) as { default?: unknown };
   } catch (error) {
     throw unreadable(`cannot load TypeScript inventory: ${(error as Error).message}`, { file }, error);
   }
