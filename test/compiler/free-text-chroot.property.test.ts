@@ -4,19 +4,15 @@ import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../../compiler/errors.ts';
-import { cron, packages, user } from '../../index.ts';
+import { cron, user } from '../../index.ts';
 import { oneLineText } from '../support/arbitraries.ts';
-import { chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
+import { chrootRootWith, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
 
 // The free-text positions that need a Debian root: cron commands (cron.d and crontab) and user comments.
 describe('compiler: random text in cron commands and user comments comes back byte-exact (property, chroot)', function () {
   this.timeout(300_000);
   let root: ChrootRoot;
-  before(async () => {
-    root = await chrootRoot();
-    const apply = await runPlan(planOf([packages({ names: ['cron'] })]), root.transport, 'apply');
-    expect(statuses(apply), explain(apply)).to.deep.equal(['changed']);
-  });
+  before(async () => (root = await chrootRootWith(['cron'])));
   after(() => root?.dispose());
 
   it('cron commands and crontab entry names', async () => {

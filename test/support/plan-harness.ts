@@ -10,6 +10,7 @@ import type { Resource } from '../../compiler/resource.ts';
 import type { AbsolutePath } from '../../compiler/validate.ts';
 
 export type { AbsolutePath };
+import { packages } from '../../compiler/resources/package.ts';
 import type { Host } from '../../inventory/host.ts';
 import { ChrootTransport } from '../../runner/chroot-transport.ts';
 import { LocalTransport } from '../../runner/local-transport.ts';
@@ -150,4 +151,12 @@ export async function chrootRoot(): Promise<ChrootRoot> {
   }
   const upper = join(overlay.dir, 'up');
   return { ...overlay, dispose: () => overlay.dispose(), transport: new ChrootTransport(overlay.root), upper, tree: () => listTree(upper) };
+}
+
+/** A chroot root with these packages installed by bosun itself (policy-rc.d keeps daemons from starting). */
+export async function chrootRootWith(names: readonly [string, ...string[]]): Promise<ChrootRoot> {
+  const root = await chrootRoot();
+  const apply = await runPlan(planOf([packages({ names })]), root.transport, 'apply');
+  expect(statuses(apply), explain(apply)).to.deep.equal(['changed']);
+  return root;
 }

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cron, packages } from '../../../index.ts';
+import { cron } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { assertConverges, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
+import { assertConverges, chrootRootWith, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
 
 async function crontab(root: string, user: string): Promise<string> {
   return (await execa('chroot', [root, 'crontab', '-u', user, '-l'], { reject: false, stripFinalNewline: false })).stdout;
@@ -13,12 +13,7 @@ async function crontab(root: string, user: string): Promise<string> {
 describe('compiler/resources/cron (chroot)', function () {
   this.timeout(300_000);
   let root: ChrootRoot;
-  before(async () => {
-    root = await chrootRoot();
-    // cron itself, installed by bosun (policy-rc.d keeps its daemon from starting).
-    const apply = await runPlan(planOf([packages({ names: ['cron'] })]), root.transport, 'apply');
-    expect(statuses(apply), explain(apply)).to.deep.equal(['changed']);
-  });
+  before(async () => (root = await chrootRootWith(['cron'])));
   after(() => root?.dispose());
 
   describe('an /etc/cron.d file', () => {
