@@ -78,13 +78,15 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     const handler = (step as Partial<HandlerStep>).handler;
     const diff = status === 'would-change' && step.diff ? renderDiff(step.diff, evidence.get(index) ?? {}, rendered.secrets, DIFF_CAP_BYTES) : undefined;
     const output = outputs.get(index);
+    // Only the first result of a recalled handler is its pending run; a later one was notified anew.
+    const fromEarlierRun = pending.delete(index);
     return {
       index,
       name: step.name,
       resource: step.resource,
       status,
       ...(handler !== undefined && { handler }),
-      ...(pending.delete(index) && { pendingFromEarlierRun: true }),
+      ...(fromEarlierRun && { pendingFromEarlierRun: true }),
       ...(status === 'failed' && { rc, output: output ?? (rc === 125 ? 'applied, but the check still fails: the step did not converge' : '') }),
       ...(diff !== undefined && { diff }),
       durationMs,

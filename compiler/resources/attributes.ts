@@ -1,4 +1,4 @@
-import { code, lines, sh, type Shell } from '../shell.ts';
+import { lines, sh, type Shell } from '../shell.ts';
 import { fileMode, principal, type FileMode } from '../validate.ts';
 
 /** Ownership and permissions shared by files and directories. */
@@ -46,13 +46,12 @@ export function attributesApply(target: Shell, existing: string, wanted: Attribu
   const mode = wanted.mode === undefined
     ? sh`if [ -e ${existing} ]; then chmod "$(stat -c %a -- ${existing})" ${target}; else chmod ${defaultMode} ${target}; fi || exit 1`
     : sh`chmod ${wanted.mode} ${target} || exit 1`;
-  const owner = wanted.owner ?? (wanted.group === undefined ? undefined : '');
+  // Copy what is not given from the existing file first; then set what is.
   const keep = wanted.owner === undefined || wanted.group === undefined;
   return lines(
     mode,
     keep ? sh`if [ -e ${existing} ]; then chown "$(stat -c %u:%g -- ${existing})" ${target} || exit 1; fi` : undefined,
-    owner !== undefined && owner !== '' ? sh`chown ${owner} ${target} || exit 1` : undefined,
+    wanted.owner !== undefined ? sh`chown ${wanted.owner} ${target} || exit 1` : undefined,
     wanted.group !== undefined ? sh`chgrp ${wanted.group} ${target} || exit 1` : undefined,
-    code(''),
   );
 }

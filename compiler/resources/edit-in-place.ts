@@ -1,5 +1,6 @@
 import { code, lines, sh, type Shell } from '../shell.ts';
-import { writeAtomically } from './file.ts';
+import { attributesApply } from './attributes.ts';
+import { DIFF_CAP_BYTES, writeAtomically } from './file.ts';
 
 /**
  * Edits computed on the host (a line, a marked block): `transform` reads the current
@@ -30,7 +31,8 @@ export function editApply(edit: InPlaceEdit): Shell {
     writeAtomically(
       edit.path,
       sh`${edit.transform} <"$_bosun_src" >"$_bosun_tmp"`,
-      sh`if [ -e ${edit.path} ]; then chmod "$(stat -c %a -- ${edit.path})" "$_bosun_tmp" && chown "$(stat -c %u:%g -- ${edit.path})" "$_bosun_tmp" || exit 1; else chmod 644 "$_bosun_tmp" || exit 1; fi`,
+      // The edited file keeps its mode and owner; a created one gets 0644.
+      attributesApply(code('"$_bosun_tmp"'), edit.path, {}, '644'),
     ),
   );
 }
@@ -38,8 +40,8 @@ export function editApply(edit: InPlaceEdit): Shell {
 /** Emits the current and the would-be content, both computed read-only on the host. */
 export function editDiffProbe(edit: InPlaceEdit): Shell {
   return lines(
-    sh`if [ -f ${edit.path} ]; then _bosun_src=${edit.path}; head -c 65536 ${edit.path} | _bosun_data before "$_bosun_step"; else _bosun_src=/dev/null; fi`,
-    sh`${edit.transform} <"$_bosun_src" | head -c 65536 | _bosun_data after "$_bosun_step"`,
+    sh`if [ -f ${edit.path} ]; then _bosun_src=${edit.path}; head -c ${DIFF_CAP_BYTES} ${edit.path} | _bosun_data before "$_bosun_step"; else _bosun_src=/dev/null; fi`,
+    sh`${edit.transform} <"$_bosun_src" | head -c ${DIFF_CAP_BYTES} | _bosun_data after "$_bosun_step"`,
   );
 }
 

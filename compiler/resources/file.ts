@@ -54,9 +54,7 @@ export function compileFile(resource: FileResource): Step {
       sh`printf '%s' ${contentValue} | cmp -s - ${path} || exit 1`,
       attributesCheck(path, wanted),
     ),
-    apply: lines(
-      writeAtomically(path, sh`printf '%s' ${contentValue} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
-    ),
+    apply: writeAtomically(path, sh`printf '%s' ${contentValue} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
     diff: {
       path,
       sensitive,
