@@ -67,6 +67,10 @@ describe('compiler: random text in free-text positions comes back byte-exact (pr
   it('line text, and a regexp that is a random string escaped as an ERE literal', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(oneLineText, oneLineText), { minLength: 6, maxLength: 6 }), async (values) => {
+        // A text that itself starts with `key=` matches the first resource's regexp: the two
+        // resources then contend for the same line (as two such lineinfile tasks do), which is
+        // not what this property is about.
+        fc.pre(values.every(([key, text]) => !text.startsWith(`${key}=`)));
         await roundTrip(async (dir, k) => {
           const [key, text] = values[k]!;
           const path = `${dir}/conf-${k}` as AbsolutePath;
