@@ -6,6 +6,20 @@ import { join } from 'node:path';
 import { onProcessExit } from './cleanup.ts';
 import { mountOverlay, type OverlayRoot } from './overlay.ts';
 
+/** The cgroup hierarchies a container's systemd uses here (hybrid v1 + v2, or v2 alone). */
+const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];
+
+/** `sh -c` prelude: move this shell into cgroup $1 of every hierarchy present, then exec the rest. */
+const ENTER_OWN_CGROUP = [
+  'for root in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do',
+  '  if [ -f "$root/cgroup.procs" ]; then mkdir -p "$root/$1" && echo $$ >"$root/$1/cgroup.procs" || exit 1; fi',
+  'done',
+  // Pure cgroup v2: /sys/fs/cgroup is the one hierarchy.
+  'if [ -f /sys/fs/cgroup/cgroup.procs ]; then mkdir -p "/sys/fs/cgroup/$1" && echo $$ >"/sys/fs/cgroup/$1/cgroup.procs" || exit 1; fi',
+  'shift',
+  'exec "$@"',
+].join('\n');
+
 /** One booted test host: a systemd-nspawn container with sshd on its own loopback address. */
 export interface FleetHost {
   /** Host name (also its hostname inside). */
@@ -63,6 +77,11 @@ class NspawnHost implements RunningHost {
     this.root = overlay.root;
   }
 
+  /** This host's own cgroup, relative to each hierarchy's root. */
+  get #cgroup(): string {
+    return `bosun-fleet/${this.name}-${process.pid}`;
+  }
+
   running(): boolean {
     return this.#child !== undefined;
   }
@@ -74,9 +93,12 @@ class NspawnHost implements RunningHost {
   async boot(): Promise<void> {
     if (this.#child !== undefined) return;
     // No systemd as PID 1 and no system bus on the controller: --register=no --keep-unit.
+    // --keep-unit makes the caller's cgroup the container's: each host gets a cgroup of its
+    // own first, or the hosts' systemds build their trees in one shared cgroup and now and
+    // then fail each other's units (status 219/CGROUP, host "degraded").
     const child = execa(
-      'systemd-nspawn',
-      ['-q', '--register=no', '--keep-unit', '-D', this.root, '--boot', `--hostname=${this.name}`, '--console=read-only'],
+      'sh',
+      ['-c', ENTER_OWN_CGROUP, 'sh', this.#cgroup, 'systemd-nspawn', '-q', '--register=no', '--keep-unit', '-D', this.root, '--boot', `--hostname=${this.name}`, '--console=read-only'],
       { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false },
     );
     this.#child = child;
@@ -104,6 +126,8 @@ class NspawnHost implements RunningHost {
     clearTimeout(timer);
     this.#child = undefined;
     this.#unregister?.();
+    // Empty cgroups are removed deepest first; what is still busy stays (best effort).
+    await execa('sh', ['-c', 'for d in "$@"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true', 'sh', ...CGROUP_ROOTS.map((r) => join(r, this.#cgroup))], { reject: false });
   }
 
   async destroy(): Promise<void> {
