@@ -29,7 +29,7 @@ export const CACHE_DIR = process.env.BOSUN_TEST_CACHE ?? '/var/cache/bosun-test'
  * Bump when the recipe below changes, so every cache rebuilds. The extra packages
  * of a flavour are part of the key too.
  */
-const RECIPE_VERSION = 'bookworm-minbase-9';
+const RECIPE_VERSION = 'bookworm-minbase-8';
 
 const BASE_PACKAGES = ['systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'sudo', 'ca-certificates'];
 
@@ -158,9 +158,6 @@ async function configure(dir: string, root: string): Promise<void> {
   for (const timer of QUIET_TIMERS) {
     await run('ln', ['-sf', '/dev/null', join(root, 'etc/systemd/system', timer)]);
   }
-  // The root is an overlay that systemd-nspawn mounts: remounting it from fstab has nothing to
-  // do, and now and then failed on a loaded machine, leaving the host "degraded".
-  await run('ln', ['-sf', '/dev/null', join(root, 'etc/systemd/system', 'systemd-remount-fs.service')]);
 
   // A warm apt index, so package steps work in every host without each one
   // downloading the lists again.
