@@ -92,6 +92,14 @@ describe('compiler/render', () => {
     });
   }
 
+  it('passes shellcheck with typographic quotes inside quoted values (found by the property test)', () => {
+    const plan = planOf([
+      file({ path: '/etc/quotes', content: '‘single’ “double” „low"' }),
+      block({ path: '/etc/quotes.conf', block: 'x', marker: '‘ {mark}' }),
+    ]);
+    expect(renderChecked(plan).script).to.include('‘single’');
+  });
+
   it('runs nothing when the script is cut short in transit', async () => {
     const { dir, dispose } = await tempDir();
     try {
