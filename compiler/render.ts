@@ -69,8 +69,10 @@ function renderStep(step: Step, index: number, role: 'step' | 'handler', handler
   const verify = verifyName
     ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_verified ${i} $? && { ${notifyOr}; }`
     : sh`_bosun_verified ${i} 0 && { ${notifyOr}; }`;
-  const apply = sh`_bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null)
-    if _bosun_applied ${i} $? "$_bosun_out"; then ${verify}; fi`;
+  // A command substitution strips trailing newlines: the x after the output keeps them.
+  const apply = sh`_bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
+    _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
+    if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then ${verify}; fi`;
   const inCheckMode = step.check
     ? sh`${step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('')}_bosun_event result ${i} would-change; ${notifyOr}`
     : step.alwaysChanges

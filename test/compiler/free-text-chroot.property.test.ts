@@ -7,10 +7,11 @@ import { ValidationError } from '../../compiler/errors.ts';
 import { cron, user } from '../../index.ts';
 import { oneLineText } from '../support/arbitraries.ts';
 import { chrootRootWith, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
+import { propertyRuns, propertyTimeout } from '../support/property-runs.ts';
 
 // The free-text positions that need a Debian root: cron commands (cron.d and crontab) and user comments.
 describe('compiler: random text in cron commands and user comments comes back byte-exact (property, chroot)', function () {
-  this.timeout(300_000);
+  this.timeout(propertyTimeout(300_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRootWith(['cron'])));
   after(() => root?.dispose());
@@ -42,7 +43,7 @@ describe('compiler: random text in cron commands and user comments comes back by
         const again = await runPlan(plan, root.transport, 'apply');
         expect(statuses(again), explain(again)).to.deep.equal(plan.steps.map(() => 'ok'));
       }),
-      { numRuns: 12 },
+      propertyRuns(12),
     );
   });
 
@@ -66,7 +67,7 @@ describe('compiler: random text in cron commands and user comments comes back by
         const again = await runPlan(plan, root.transport, 'apply');
         expect(statuses(again), explain(again)).to.deep.equal(valid.map(() => 'ok'));
       }),
-      { numRuns: 12 },
+      propertyRuns(12),
     );
   });
 });

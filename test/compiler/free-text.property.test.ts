@@ -5,6 +5,7 @@ import type { Resource } from '../../compiler/resource.ts';
 import { block, command, file, line, symlink } from '../../index.ts';
 import { ereLiteral, fileName, oneLineText, shellText } from '../support/arbitraries.ts';
 import { explain, local, planOf, runPlan, statuses, tempDir, type AbsolutePath } from '../support/plan-harness.ts';
+import { propertyRuns, propertyTimeout } from '../support/property-runs.ts';
 
 /** What one generated case wrote, and how to read it back. */
 interface Case {
@@ -34,10 +35,10 @@ async function roundTrip(build: (dir: AbsolutePath, k: number) => Promise<Case>,
 }
 
 describe('compiler: random text in free-text positions comes back byte-exact (property)', function () {
-  this.timeout(120_000);
+  this.timeout(propertyTimeout(120_000));
   // 30 runs of 4 values each (120 values per position); the awk-edited positions 20 runs of 6.
-  const runs = { numRuns: 30 };
-  const editRuns = { numRuns: 20 };
+  const runs = propertyRuns(30);
+  const editRuns = propertyRuns(20);
 
   it('file content and file names', async () => {
     await fc.assert(

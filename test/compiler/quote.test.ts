@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { ValidationError } from '../../compiler/errors.ts';
 import { quote } from '../../compiler/quote.ts';
 import { shellText } from '../support/arbitraries.ts';
+import { propertyRuns } from '../support/property-runs.ts';
 
 /** Runs `SHELL -c 'printf "%s\0" WORDS'` and returns the words it printed, split on NUL. */
 function echoBack(shell: readonly string[], quoted: readonly string[]): string[] {
@@ -43,7 +44,7 @@ describe('compiler/quote', () => {
         fc.property(fc.array(shellText, { minLength: 1, maxLength: 20 }), (values) => {
           expect(echoBack(shell, values.map((value) => quote(value)))).to.deep.equal(values);
         }),
-        { numRuns: 40 },
+        propertyRuns(40),
       );
     });
   }

@@ -4,6 +4,7 @@ import { ValidationError } from '../../compiler/errors.ts';
 import { compileResource, type Resource } from '../../compiler/resource.ts';
 import { block, command, cron, file, group, line, packages, secret, service, symlink, user } from '../../index.ts';
 import { shellText } from '../support/arbitraries.ts';
+import { propertyRuns } from '../support/property-runs.ts';
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -44,7 +45,7 @@ describe('compiler/validate: identifier positions are checked against their gram
           if (grammar.test(value)) expect(got).to.equal(undefined);
           else expect(got, JSON.stringify(value)).to.equal(field);
         }),
-        { numRuns: 60 },
+        propertyRuns(60),
       );
       expect(fieldOf(() => compileResource(make('good-name_1')))).to.equal(undefined);
     });
@@ -81,7 +82,7 @@ describe('compiler/validate: a NUL byte is refused in every free-text position',
           }
           expect.fail('a NUL byte was accepted');
         }),
-        { numRuns: 25 },
+        propertyRuns(25),
       );
     });
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { InventoryGraph } from '../../inventory/graph.ts';
 import { Inventory } from '../../inventory/inventory.ts';
 import { resolveInventory } from '../../inventory/resolve.ts';
+import { propertyRuns } from '../support/property-runs.ts';
 
 const GROUPS = ['g0', 'g1', 'g2', 'g3'];
 const HOSTS = Array.from({ length: 8 }, (_, i) => `h${i}`);
@@ -44,7 +45,7 @@ describe('inventory/pattern: set algebra on random inventories', () => {
         // Operator order does not matter: plain parts, then &, then !.
         expect(select(`!${b}:${a}`)).to.deep.equal(select(`${a}:!${b}`));
       }),
-      { numRuns: 200 },
+      propertyRuns(200),
     );
   });
 });

@@ -58,7 +58,7 @@ describe('compiler/resources/command', () => {
     const apply = await runPlan(plan, local, 'apply');
     expect(statuses(apply), explain(apply)).to.deep.equal(['failed', 'skipped']);
     expect(apply.steps[0]).to.include({ name: 'fails', rc: 3 });
-    expect(apply.steps[0]!.output).to.equal('to stdout\nto stderr');
+    expect(apply.steps[0]!.output).to.equal('to stdout\nto stderr\n');
     expect(apply.status).to.equal('failed');
     expect((await tree()).some((line) => line.includes('later'))).to.equal(false);
   });
