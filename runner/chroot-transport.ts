@@ -26,6 +26,7 @@ export class ChrootTransport implements Transport {
       detached: true,
     });
     endGroupOnAbort(child, request.signal);
-    return streamSession(child, request);
+    const { scriptStarted: _started, ...outcome } = await streamSession(child, request);
+    return outcome;
   }
 }

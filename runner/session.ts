@@ -1,19 +1,31 @@
 import type { ResultPromise } from 'execa';
+import { maskSecrets } from '../compiler/secret.ts';
 import type { RunOutcome, RunRequest } from './transport.ts';
+
+/** What a session ended with, and whether the script got as far as printing a line. */
+export type SessionOutcome = RunOutcome & { readonly scriptStarted: boolean };
 
 /**
  * Feeds a child's stdout to `onLine` line by line as it arrives and its stderr to
  * `onStderr`; resolves with the exit code once the child is gone. Shared by the
- * process-based transports.
+ * process-based transports. `secrets` (a become password) are masked out of all
+ * stderr; with secrets, stderr is passed on whole lines at a time, so that no
+ * secret is split across two chunks and slips past the mask.
  */
-export async function streamSession(child: ResultPromise, request: RunRequest): Promise<RunOutcome> {
+export async function streamSession(child: ResultPromise, request: RunRequest, secrets: readonly string[] = []): Promise<SessionOutcome> {
   let pending = '';
   let stderr = '';
+  let stderrPending = '';
+  let scriptStarted = false;
+  const passStderr = (text: string): void => {
+    if (text !== '') request.onStderr?.(maskSecrets(text, secrets));
+  };
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
     pending += chunk;
     let newline = pending.indexOf('\n');
     while (newline >= 0) {
+      scriptStarted = true;
       request.onLine(pending.slice(0, newline));
       pending = pending.slice(newline + 1);
       newline = pending.indexOf('\n');
@@ -22,16 +34,25 @@ export async function streamSession(child: ResultPromise, request: RunRequest): 
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr += chunk;
-    request.onStderr?.(chunk);
+    if (secrets.length === 0) return passStderr(chunk);
+    stderrPending += chunk;
+    const end = stderrPending.lastIndexOf('\n') + 1;
+    passStderr(stderrPending.slice(0, end));
+    stderrPending = stderrPending.slice(end);
   });
   const result = await child;
-  if (pending !== '') request.onLine(pending);
+  if (pending !== '') {
+    scriptStarted = true;
+    request.onLine(pending);
+  }
+  passStderr(stderrPending);
   const spawnFailed = result.failed && result.exitCode === undefined && !result.isCanceled && result.signal === undefined;
   return {
     exitCode: result.exitCode,
     unreachable: spawnFailed,
     ...(spawnFailed ? { reason: result.shortMessage } : result.isCanceled ? { reason: 'cancelled (timeout or interruption)' } : result.signal ? { reason: `killed by ${result.signal}` } : {}),
-    stderr,
+    stderr: maskSecrets(stderr, secrets),
+    scriptStarted,
   };
 }
 

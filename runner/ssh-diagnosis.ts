@@ -1,3 +1,5 @@
+import { sudoProblem } from './sudo-problem.ts';
+
 /**
  * Words for what went wrong in an SSH session, read from ssh's and sudo's stderr.
  * OpenSSH exits 255 for its own failures; everything else is the remote shell's.
@@ -59,16 +61,6 @@ export function diagnose(facts: SessionFacts): SshDiagnosis {
   const sudo = sudoProblem(stderr);
   if (sudo !== undefined && !scriptStarted) return { unreachable: false, sessionDied: false, reason: sudo };
   return { unreachable: false, sessionDied: false };
-}
-
-/** sudo's refusals, in words that say what to do. */
-function sudoProblem(stderr: string): string | undefined {
-  if (/sudo: a (terminal is required|password is required)/.test(stderr)) {
-    return 'sudo requires a password on this host and none was given (use --ask-become-pass)';
-  }
-  if (/incorrect password attempt|Sorry, try again/.test(stderr)) return 'sudo refused the become password';
-  if (/is not in the sudoers file|is not allowed to execute/.test(stderr)) return `sudo refused: ${lastLines(stderr)}`;
-  return undefined;
 }
 
 function lastLines(stderr: string): string {

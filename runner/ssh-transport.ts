@@ -8,7 +8,7 @@ import { streamSession } from './session.ts';
 import { sshArgs } from './ssh-args.ts';
 import { diagnose } from './ssh-diagnosis.ts';
 import type { SshTransportOptions } from './ssh-options.ts';
-import { becomePreamble, remoteCommand } from './ssh-remote-command.ts';
+import { becomePreamble, sessionCommand } from './session-command.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
 export type { SshTransportOptions } from './ssh-options.ts';
@@ -34,7 +34,7 @@ export class SshTransport implements Transport {
     const password = this.#options.becomePassword?.reveal();
     const withPassword = password !== undefined && this.#connection.become?.enabled === true;
     const secrets = password === undefined ? [] : [password];
-    const command = remoteCommand(request.mode, this.#connection.become, withPassword);
+    const command = sessionCommand(request.mode, this.#connection.become, withPassword);
     const args = [...sshArgs(this.#connection, this.#options, await this.#control()), command.text];
     const input = (withPassword ? becomePreamble(password) : '') + request.script;
 
@@ -49,7 +49,6 @@ export class SshTransport implements Transport {
     const onAbort = () => void this.#exitMaster(controlDir);
     cancelSignal?.addEventListener('abort', onAbort, { once: true });
 
-    let scriptStarted = false;
     const child = execa(this.#options.sshProgram ?? 'ssh', args, {
       input,
       reject: false,
@@ -58,18 +57,10 @@ export class SshTransport implements Transport {
       // ssh must not inherit a terminal to ask on; BatchMode also says so.
       env: { SSH_ASKPASS_REQUIRE: 'never' },
     });
-    const outcome = await streamSession(child, {
-      ...request,
-      onLine: (line) => {
-        scriptStarted = true;
-        request.onLine(line);
-      },
-      // Belt and braces: sudo never echoes the password, but nothing printed may carry it.
-      ...(request.onStderr === undefined ? {} : { onStderr: (text: string) => request.onStderr?.(maskSecrets(text, secrets)) }),
-    });
-
+    // sudo never echoes the password, but nothing printed may carry it.
+    const outcome = await streamSession(child, request, secrets);
     cancelSignal?.removeEventListener('abort', onAbort);
-    const stderr = maskSecrets(outcome.stderr, secrets);
+    const { stderr, scriptStarted } = outcome;
     const diagnosis = diagnose({
       destination: destination(this.#connection),
       exitCode: outcome.exitCode,

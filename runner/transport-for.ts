@@ -24,7 +24,11 @@ export function transportFor(host: Host, settings: TransportSettings): Transport
       const become = settings.become || connection.become?.enabled === true;
       // Already root: sudo would add nothing but a dependency on sudo.
       const needsSudo = become && (process.getuid?.() !== 0 || connection.become?.user !== undefined);
-      return new LocalTransport({ become: needsSudo, ...(connection.become?.user !== undefined && { becomeUser: connection.become.user }) });
+      if (!needsSudo) return new LocalTransport();
+      return new LocalTransport({
+        become: { enabled: true, ...(connection.become?.user !== undefined && { user: connection.become.user }) },
+        ...(settings.becomePassword !== undefined && { becomePassword: settings.becomePassword }),
+      });
     }
     case 'chroot':
       return new ChrootTransport(connection.root);

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { secret } from '../../compiler/secret.ts';
 import { LocalTransport } from '../../runner/local-transport.ts';
 import type { RunRequest } from '../../runner/transport.ts';
 
@@ -38,5 +40,39 @@ describe('runner/local-transport', () => {
     // Gone, or dead and waiting for init to reap it (state Z).
     const state = await readFile(`/proc/${lines[0]}/stat`, 'utf8').then((stat) => stat.split(') ')[1]![0], () => 'gone');
     expect(state, "the script's sleep is still running").to.be.oneOf(['gone', 'Z']);
+  });
+});
+
+describe('runner/local-transport with become (sudo, run here as root)', () => {
+  const script = 'echo "user=$(id -un) mode=$1"; read -r next || true; echo "stdin after the script: [$next]"\n';
+
+  async function runAs(transport: LocalTransport) {
+    const lines: string[] = [];
+    let stderr = '';
+    const outcome = await transport.run({ script, mode: 'apply', onLine: (line) => lines.push(line), onStderr: (text) => (stderr += text) });
+    return { outcome, lines, stderr };
+  }
+
+  it('runs the script under sudo -n as the become user', async () => {
+    const { outcome, lines } = await runAs(new LocalTransport({ become: { enabled: true, user: 'nobody' } }));
+    expect(outcome.exitCode, outcome.stderr).to.equal(0);
+    expect(lines).to.deep.equal(['user=nobody mode=apply', 'stdin after the script: []']);
+  });
+
+  it('with a become password, sends it on stdin ahead of the script and never runs or prints it', async () => {
+    // Root's sudo reads no password: the preamble reader must still skip it.
+    const becomePassword = secret('$(touch /tmp/bosun-leak) s3cret');
+    const { outcome, lines, stderr } = await runAs(new LocalTransport({ become: { enabled: true, user: 'nobody' }, becomePassword }));
+    expect(outcome.exitCode, outcome.stderr).to.equal(0);
+    expect(lines).to.deep.equal(['user=nobody mode=apply', 'stdin after the script: []']);
+    expect(lines.join('\n') + stderr).not.to.contain('s3cret');
+    expect(existsSync('/tmp/bosun-leak')).to.equal(false);
+  });
+
+  it('an unknown become user fails before any step ran, in sudo\'s words', async () => {
+    const { outcome, lines } = await runAs(new LocalTransport({ become: { enabled: true, user: 'bosun-no-such-user' } }));
+    expect(lines).to.deep.equal([]);
+    expect(outcome.exitCode).to.not.equal(0);
+    expect(outcome.stderr).to.match(/unknown user/);
   });
 });

@@ -45,7 +45,7 @@ describe('runner/frames: the framed events run-host reads', () => {
           expect(events).to.deep.include({ t: 'size', i: 0, n: Buffer.byteLength(content) });
         } else {
           const output = events.find((event) => event.t === 'output');
-          expect(output && 'b64' in output && decodeData(output.b64)).to.equal('out');
+          expect(output && 'b64' in output && decodeData(output.b64)).to.equal('out\n');
         }
       }
     } finally {

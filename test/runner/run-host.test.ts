@@ -78,7 +78,7 @@ describe('runner/run-host', () => {
     const plan = planOf([command({ argv: ['sh', '-c', 'printf "%s\\n" "$1"; exit 4', 'sh', forged] })]);
     const apply = await runPlan(plan, local, 'apply');
     expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
-    expect(apply.steps[0]).to.include({ rc: 4, output: forged });
+    expect(apply.steps[0]).to.include({ rc: 4, output: `${forged}\n` });
   });
 
   it('a session that ends without the end event failed, whatever its exit code', async () => {

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { sshArgs } from '../../runner/ssh-args.ts';
 import { diagnose } from '../../runner/ssh-diagnosis.ts';
-import { BECOME_MARKER, becomePreamble, remoteCommand } from '../../runner/ssh-remote-command.ts';
 
 const base = { transport: 'ssh', address: 'web1.example' } as const;
 
@@ -53,36 +52,6 @@ describe('runner/ssh-args (the ssh command line)', () => {
     expect(result.stdout).to.match(/^port 2222$/m);
     expect(result.stdout).to.match(/^batchmode yes$/m);
     expect(result.stdout).to.match(/^proxyjump bastion$/m);
-  });
-});
-
-describe('runner/ssh-remote-command', () => {
-  it('runs sh -s MODE, under sudo -n with become, as another user with become.user', () => {
-    expect(remoteCommand('check', undefined, false).text).to.equal('sh -s check');
-    expect(remoteCommand('apply', { enabled: false }, false).text).to.equal('sh -s apply');
-    expect(remoteCommand('apply', { enabled: true }, false).text).to.equal('sudo -n sh -s apply');
-    expect(remoteCommand('check', { enabled: true, user: "o'brien" }, false).text).to.equal(`sudo -n -u 'o'\\''brien' sh -s check`);
-  });
-
-  it('with a password, reads it on stdin (sudo -S, empty prompt) and never carries it', () => {
-    const command = remoteCommand('apply', { enabled: true }, true).text;
-    expect(command).to.match(/^sudo -S -p '' sh -c /);
-    expect(command).not.to.contain('alice-pw');
-    expect(becomePreamble('alice-pw')).to.equal(`alice-pw\n${BECOME_MARKER}\n${BECOME_MARKER}\n${BECOME_MARKER}\n`);
-  });
-
-  it('skips the preamble whether sudo read the password or not (run here with plain sh)', async () => {
-    const command = remoteCommand('check', { enabled: true }, true).text.replace(/^sudo -S -p '' /, '');
-    for (const consumedBySudo of [false, true]) {
-      const preamble = becomePreamble('echo LEAKED');
-      const input = (consumedBySudo ? preamble.slice(preamble.indexOf('\n') + 1) : preamble) + 'echo "ran $1"\n';
-      const result = await execa('sh', ['-c', command], { input });
-      expect(result.stdout).to.equal('ran check');
-    }
-  });
-
-  it('refuses a password with a newline (it would end the password line early)', () => {
-    expect(() => becomePreamble('a\nb')).to.throw(/newline/);
   });
 });
 

@@ -10,13 +10,14 @@ import type { Become } from '../inventory/host.ts';
 export const BECOME_MARKER = '# bosun: end of become preamble';
 
 /**
- * The command the remote login shell runs: `sh -s MODE`, under `sudo -n` with become.
+ * The command a session runs, as one shell command line (the remote login shell
+ * runs it over SSH; `sh -c` runs it locally): `sh -s MODE`, under `sudo -n` with become.
  * With a become password, `sudo -S -p ''` reads it from the first line of stdin.
  * sudo reads it only if it needs it (a NOPASSWD rule or a cached ticket reads
  * nothing), so a small reader under sudo skips stdin up to the marker: the
  * password line is never run as a command either way.
  */
-export function remoteCommand(mode: Mode, become: Become | undefined, withPassword: boolean): Shell {
+export function sessionCommand(mode: Mode, become: Become | undefined, withPassword: boolean): Shell {
   if (become?.enabled !== true) return sh`sh -s ${mode}`;
   const user = become.user !== undefined ? sh`-u ${become.user} ` : code('');
   if (!withPassword) return sh`sudo -n ${user}sh -s ${mode}`;
