@@ -3,11 +3,10 @@ import { execa } from 'execa';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createLocalUser, type LocalUser } from '../support/local-user.ts';
 
 const BOSUN = resolve('bin/bosun.js');
-const USER = 'bosun-t-become';
 const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
-const SUDOERS = `/etc/sudoers.d/${USER}`;
 
 /**
  * Local become for real: bosun run by an ordinary user of this machine whose
@@ -16,16 +15,11 @@ const SUDOERS = `/etc/sudoers.d/${USER}`;
  */
 describe('bosun CLI: become on the local host, run by a user whose sudo asks for a password', function () {
   this.timeout(120_000);
-  let home: string;
+  let user: LocalUser;
   let root: string;
 
   before(async () => {
-    await execa('userdel', ['-r', USER], { reject: false });
-    await execa('useradd', ['--create-home', USER]);
-    await execa('chpasswd', { input: `${USER}:${PASSWORD}\n` });
-    await writeFile(SUDOERS, `${USER} ALL=(ALL:ALL) ALL\n`, { mode: 0o440 });
-    await execa('visudo', ['-c', '-f', SUDOERS]);
-    home = (await execa('sh', ['-c', `getent passwd ${USER} | cut -d: -f6`])).stdout;
+    user = await createLocalUser('bosun-t-become', { password: PASSWORD, sudoRule: 'bosun-t-become ALL=(ALL:ALL) ALL' });
     // The playbook and the tree it manages, readable by the user; written only as root.
     root = await mkdtemp(join(tmpdir(), 'bosun-become-'));
     await chmod(root, 0o755);
@@ -41,18 +35,12 @@ export default definePlaybook({
   });
 
   after(async () => {
-    await rm(SUDOERS, { force: true });
-    await execa('userdel', ['-r', USER], { reject: false });
+    await user?.remove();
     await rm(root, { recursive: true, force: true });
   });
 
   async function bosunAsUser(args: string[], input = '') {
-    return execa('runuser', ['-u', USER, '--', process.execPath, BOSUN, ...args, join(root, 'playbook.ts'), '--no-typecheck'], {
-      input,
-      reject: false,
-      cwd: root,
-      env: { HOME: home, XDG_CACHE_HOME: join(home, '.cache') },
-    });
+    return user.run([process.execPath, BOSUN, ...args, join(root, 'playbook.ts'), '--no-typecheck'], { input, cwd: root });
   }
 
   it('without -K: the host fails with the reason (sudo wants a password), exit 4', async () => {
