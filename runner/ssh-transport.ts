@@ -34,11 +34,13 @@ export class SshTransport implements Transport {
     const password = this.#options.becomePassword?.reveal();
     const withPassword = password !== undefined && this.#connection.become?.enabled === true;
     const secrets = password === undefined ? [] : [password];
-    const command = sessionCommand(request.mode, this.#connection.become, withPassword);
+    const timeoutMs = this.#options.timeoutMs;
+    // The host's own limit starts after ours and ends a second later, so ours is the one reported.
+    const hostLimitSeconds = timeoutMs === undefined ? undefined : Math.ceil(timeoutMs / 1000) + 1;
+    const command = sessionCommand(request.mode, this.#connection.become, withPassword, hostLimitSeconds);
     const args = [...sshArgs(this.#connection, this.#options, await this.#control()), command.text];
     const input = (withPassword ? becomePreamble(password) : '') + request.script;
 
-    const timeoutMs = this.#options.timeoutMs;
     const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     const signals = [request.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
     const cancelSignal = signals.length === 0 ? undefined : AbortSignal.any(signals);

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BECOME_MARKER, becomePreamble, sessionCommand } from '../../runner/session-command.ts';
 
 describe('runner/session-command', () => {
@@ -29,5 +32,57 @@ describe('runner/session-command', () => {
 
   it('refuses a password with a newline (it would end the password line early)', () => {
     expect(() => becomePreamble('a\nb')).to.throw(/newline/);
+  });
+});
+
+describe('runner/session-command with a time limit (run here with plain sh)', function () {
+  this.timeout(30_000);
+
+  /** Pids on this machine whose argv is exactly `argv`. */
+  async function pidsRunning(argv: string): Promise<number[]> {
+    const found: number[] = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline === `${argv.split(' ').join('\0')}\0`) found.push(Number(entry));
+    }
+    return found;
+  }
+
+  it('ends the script and everything it started when the limit passes (exit 124)', async () => {
+    for (const become of [undefined, { enabled: true }]) {
+      const command = sessionCommand('apply', become, false, 1).text;
+      const started = Date.now();
+      const result = await execa('sh', ['-c', command], { input: 'echo "started $1"; sleep 37; echo never\n', reject: false });
+      expect(Date.now() - started).to.be.below(4_000);
+      expect(result.stdout).to.equal('started apply');
+      expect(result.exitCode).to.equal(124);
+      expect(await pidsRunning('sleep 37')).to.deep.equal([]);
+    }
+  });
+
+  it('keeps the limit behind the become password preamble', async () => {
+    const command = sessionCommand('check', { enabled: true }, true, 1).text.replace(/^sudo -S -p '' /, '');
+    const result = await execa('sh', ['-c', command], { input: `${becomePreamble('pw')}echo "started $1"; sleep 38; echo never\n`, reject: false });
+    expect(result.stdout).to.equal('started check');
+    expect(result.exitCode).to.equal(124);
+  });
+
+  it('runs without a limit on a host that has no timeout command', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'bosun-no-timeout-'));
+    try {
+      await symlink('/bin/sh', join(bin, 'sh'));
+      const command = sessionCommand('check', undefined, false, 1).text;
+      const result = await execa('/bin/sh', ['-c', command], { input: 'echo "ran $1"\n', env: { PATH: bin }, extendEnv: false, reject: false });
+      expect(result.stdout).to.equal('ran check');
+      expect(result.exitCode).to.equal(0);
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a limit that is not a whole number of seconds', () => {
+    expect(() => sessionCommand('check', undefined, false, 1.5)).to.throw(/whole number of seconds/);
+    expect(() => sessionCommand('check', undefined, false, 0)).to.throw(/whole number of seconds/);
   });
 });

@@ -188,14 +188,23 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
     expect(JSON.stringify(outcome)).not.to.contain('wrong-pw');
   });
 
-  it('kills the session at the per-host timeout', async () => {
+  it('kills the session at the per-host timeout, and the host ends the script too', async () => {
     const started = Date.now();
-    const { outcome, lines } = await run(transport(fleet.connection(host(1)), { timeoutMs: 1500 }), 'echo started; sleep 30; echo never\n');
+    const { outcome, lines } = await run(transport(fleet.connection(host(1)), { timeoutMs: 1500 }), 'echo started; sleep 39; echo never\n');
     expect(Date.now() - started).to.be.lessThan(10_000);
     expect(lines).to.deep.equal(['started']);
     expect(outcome.exitCode).to.equal(undefined);
     expect(outcome.unreachable).to.equal(false);
     expect(outcome.reason).to.match(/timed out after 1.5 s/);
+    // Killing the client leaves a quiet remote script running (it would sleep on for
+    // 39 s); the host's own limit, ours rounded up plus a second, ends it 3 s in.
+    const sleeping = "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 39 $' || true";
+    let left = '';
+    for (let waited = 0; waited < 10_000 && left !== '0'; waited += 500) {
+      left = (await fleet.exec(host(1), sleeping)).stdout;
+      if (left !== '0') await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(left, 'the script still runs on the host').to.equal('0');
   });
 
   it('reaches a host through ProxyJump with settings from an ssh_config file (-F)', async () => {
