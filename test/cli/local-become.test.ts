@@ -2,10 +2,9 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createLocalUser, type LocalUser } from '../support/local-user.ts';
 
-const BOSUN = resolve('bin/bosun.js');
 const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
 
 /**
@@ -25,7 +24,7 @@ describe('bosun CLI: become on the local host, run by a user whose sudo asks for
     await chmod(root, 0o755);
     await writeFile(
       join(root, 'playbook.ts'),
-      `import { definePlaybook, file } from ${JSON.stringify(resolve('index.ts'))};
+      `import { definePlaybook, file } from ${JSON.stringify(join(user.repo, 'index.ts'))};
 export default definePlaybook({
   name: 'root-only file',
   plays: [{ name: 'p', hosts: 'all', become: true, roles: [{ name: 'r', resources: [file({ path: ${JSON.stringify(`${root}/owned-by-root`)}, content: 'x\\n', owner: 'root', mode: '0600' })] }] }],
@@ -40,7 +39,7 @@ export default definePlaybook({
   });
 
   async function bosunAsUser(args: string[], input = '') {
-    return user.run([process.execPath, BOSUN, ...args, join(root, 'playbook.ts'), '--no-typecheck'], { input, cwd: root });
+    return user.run([process.execPath, join(user.repo, 'bin/bosun.js'), ...args, join(root, 'playbook.ts'), '--no-typecheck'], { input, cwd: root });
   }
 
   it('without -K: the host fails with the reason (sudo wants a password), exit 4', async () => {

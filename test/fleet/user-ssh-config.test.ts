@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { createLocalUser, type LocalUser } from '../support/local-user.ts';
 
-const BOSUN = resolve('bin/bosun.js');
 
 /**
  * bosun run by an ordinary user whose own ~/.ssh/config says how to reach a host:
@@ -39,7 +38,7 @@ describe('a user’s own ~/.ssh/config reaches a host the inventory names by ali
     await writeFile(join(work, 'inventory.ini'), '[web]\nweb-alias\n');
     await writeFile(
       join(work, 'playbook.ts'),
-      `import { definePlaybook, file } from ${JSON.stringify(resolve('index.ts'))};
+      `import { definePlaybook, file } from ${JSON.stringify(join(user.repo, 'index.ts'))};
 export default definePlaybook({
   name: 'motd',
   plays: [{ name: 'p', hosts: 'web', become: true, roles: [{ name: 'r', resources: [file({ path: '/etc/motd', content: 'reached through ~/.ssh/config\\n' })] }] }],
@@ -55,7 +54,7 @@ export default definePlaybook({
   });
 
   const bosun = (command: string) =>
-    user.run([process.execPath, BOSUN, command, join(work, 'playbook.ts'), '-i', join(work, 'inventory.ini'), '--no-typecheck'], { cwd: work });
+    user.run([process.execPath, join(user.repo, 'bin/bosun.js'), command, join(work, 'playbook.ts'), '-i', join(work, 'inventory.ini'), '--no-typecheck'], { cwd: work });
 
   it('check reaches the aliased host (one session on it) and apply converges it', async () => {
     const before = await fleet.sessionCounts(host());
