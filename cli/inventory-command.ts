@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BosunError, ValidationError } from '../compiler/errors.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
+import { parseLimit } from '../inventory/limit.ts';
 import { loadInventories } from '../inventory/load.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { describeConnection, graphLines, graphTree, listOutput, sortedJson } from '../inventory/output.ts';
@@ -60,7 +59,7 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
     };
     const extraVars = await parseExtraVars(flags.extraVars ?? [], cwd);
     let inventory = await loadInventories(flags.inventory ?? [], { extraVars, cwd });
-    if (flags.limit !== undefined) inventory = inventory.limit(await limitPattern(flags.limit, cwd));
+    if (flags.limit !== undefined) inventory = inventory.limit(await parseLimit(flags.limit, cwd));
     return inventory;
   };
 
@@ -117,21 +116,6 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
-}
-
-/** `--limit @file` reads host names, one per line, as Ansible's retry files. */
-async function limitPattern(limit: string, cwd: string): Promise<string> {
-  if (!limit.startsWith('@')) return limit;
-  const file = resolve(cwd, limit.slice(1));
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ValidationError('limit', `cannot read ${file}: ${(error as Error).message}`, { file, cause: error });
-  }
-  const names = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-  if (names.length === 0) throw new ValidationError('limit', 'the file names no host', { file });
-  return names.join(',');
 }
 
 function hostTable(inventory: Inventory): string {

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BosunError } from '../compiler/errors.ts';
 import { maskSecrets } from '../compiler/secret.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
+import { parseLimit } from '../inventory/limit.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { parseSerial } from '../runner/batches.ts';
 import { percentage, positiveInteger, type RunOptions } from './options.ts';
@@ -13,7 +14,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function withRunFlags(command: Command): Command {
   return command
     .option('-i, --inventory <source>', 'inventory file, directory, EC2 config or host list (repeatable); none = this machine', collect, [])
-    .option('-l, --limit <pattern>', 'further limit the hosts with a pattern')
+    .option('-l, --limit <pattern>', 'further limit the hosts with a pattern (or @file of names)')
     .option('-t, --tags <tags>', 'only steps with one of these tags (comma-separated)')
     .option('-e, --extra-vars <key=value>', 'set a variable, highest precedence (repeatable; @file.yml reads a file)', collect, [])
     .option('--no-typecheck', 'load the playbook without type-checking it first');
@@ -37,7 +38,7 @@ async function runOptions(flags: Record<string, unknown>): Promise<RunOptions> {
   const tags = typeof flags.tags === 'string' ? flags.tags.split(',').map((t) => t.trim()).filter(Boolean) : [];
   return {
     inventories: flags.inventory as string[],
-    ...(typeof flags.limit === 'string' && { limit: flags.limit }),
+    ...(typeof flags.limit === 'string' && { limit: await parseLimit(flags.limit) }),
     tags,
     extraVars: await parseExtraVars(flags.extraVars as string[]),
     ...(typeof flags.json === 'string' && { json: flags.json }),

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { isMap } from 'yaml';
 import { ValidationError } from '../compiler/errors.ts';
+import { readArgumentFile } from './argument-file.ts';
 import { splitShellWords } from './shell-words.ts';
 import { YamlFile } from './yaml-file.ts';
 
@@ -18,13 +17,7 @@ export async function parseExtraVars(values: readonly string[], cwd: string = pr
   for (const raw of values) {
     const text = raw.trim();
     if (text.startsWith('@')) {
-      const file = resolve(cwd, text.slice(1));
-      let content: string;
-      try {
-        content = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new ValidationError('-e', `cannot read ${file}: ${(error as Error).message}`, { file, cause: error });
-      }
+      const { file, text: content } = await readArgumentFile('-e', text.slice(1), cwd);
       for (const [k, v] of Object.entries(mapping(content, file))) set(k, v);
     } else if (text.startsWith('{')) {
       for (const [k, v] of Object.entries(mapping(text, '(-e)'))) set(k, v);

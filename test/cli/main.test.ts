@@ -75,6 +75,19 @@ describe('bosun CLI (local host, files under a temp dir)', function () {
     await expectMissing(join(root, 'etc/motd'));
   });
 
+  it('--limit @file runs only the hosts the file names, as for bosun inventory', async () => {
+    const inventory = join(root, 'hosts.ini');
+    await writeFile(inventory, '[here]\nfirst ansible_connection=local\nsecond ansible_connection=local\n');
+    await writeFile(join(root, 'retry'), '# from the last run\nsecond\n');
+    const check = await bosun('check', FILES, '-i', inventory, '-l', `@${join(root, 'retry')}`, '-e', `root=${root}`);
+    expect(check.code, check.stdout + check.stderr).to.equal(2);
+    expect(check.stdout).to.match(/would-change +second +/);
+    expect(check.stdout).not.to.match(/ first /);
+    const missing = await bosun('check', FILES, '-i', inventory, '-l', `@${join(root, 'nowhere')}`, '-e', `root=${root}`);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.match(/limit: cannot read .*nowhere/);
+  });
+
   it('a failed step exits 4 and names the step', async () => {
     const apply = await bosun('apply', FILES, '-e', `root=${root}`, '-e', 'fail=true');
     expect(apply.code).to.equal(4);
