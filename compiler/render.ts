@@ -33,8 +33,9 @@ export function renderPlan(plan: Plan): RenderedPlan {
   );
   // SC2016: quoted user values often hold a literal `$`, which is the point of quoting them.
   // SC1112: likewise typographic quotes (‘ ’) inside a quoted value are the value, not a typo.
+  // SC2088: and a quoted `~/…` is a literal tilde, not a home directory that failed to expand.
   // SC2235: checks are subshell functions on purpose, so their `exit 1` cannot end the script.
-  const script = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
+  const script = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2088,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
   return {
     script,
     hash: createHash('sha256').update(script).digest('hex'),

@@ -100,6 +100,11 @@ describe('compiler/render', () => {
     expect(renderChecked(plan).script).to.include('‘single’');
   });
 
+  it('passes shellcheck with a leading tilde inside a quoted value (found by the property test)', () => {
+    const plan = planOf([command({ argv: ['printf', '%s', '~/ ', '~root'] })]);
+    expect(renderChecked(plan).script).to.include(`'~/ '`);
+  });
+
   it('runs nothing when the script is cut short in transit', async () => {
     const { dir, dispose } = await tempDir();
     try {
