@@ -23,15 +23,15 @@ export class LocalTransport implements Transport {
   constructor(private readonly options: LocalTransportOptions = {}) {}
 
   async run(request: RunRequest): Promise<RunOutcome> {
-    const become = this.options.become;
-    const password = become?.enabled === true ? this.options.becomePassword?.reveal() : undefined;
+    const become = this.options.become?.enabled === true ? this.options.become : undefined;
+    const password = become === undefined ? undefined : this.options.becomePassword?.reveal();
     const secrets = password === undefined ? [] : [password];
     const input = (password === undefined ? '' : becomePreamble(password)) + request.script;
-    const args = become?.enabled === true ? ['-c', sessionCommand(request.mode, become, password !== undefined).text] : ['-s', request.mode];
+    const args = become === undefined ? ['-s', request.mode] : ['-c', sessionCommand(request.mode, become, password !== undefined).text];
     const child = execa('sh', args, { input, reject: false, buffer: false, cancelSignal: request.signal, detached: true });
     endGroupOnAbort(child, request.signal);
     const { scriptStarted, ...outcome } = await streamSession(child, request, secrets);
-    const refused = become?.enabled === true && !scriptStarted ? sudoProblem(outcome.stderr) : undefined;
+    const refused = become !== undefined && !scriptStarted ? sudoProblem(outcome.stderr) : undefined;
     return { ...outcome, ...(refused !== undefined && { reason: refused }) };
   }
 }

@@ -32,9 +32,9 @@ export function sessionCommand(mode: Mode, become: Become | undefined, withPassw
 }
 
 /**
- * `sh -s MODE`; with a time limit, under `timeout` (SIGTERM to the script's whole
- * process group, SIGKILL 5 s later) where the host has one, as coreutils and
- * busybox both do.
+ * `sh -s MODE`; with a time limit, under `timeout` where the host has one:
+ * SIGTERM, then SIGKILL 5 s later, to the script's whole process group with
+ * coreutils' timeout (busybox's signals only the script's shell).
  */
 function scriptRunner(mode: Mode, timeoutSeconds: number | undefined): Shell {
   if (timeoutSeconds === undefined) return sh`sh -s ${mode}`;

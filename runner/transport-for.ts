@@ -1,5 +1,5 @@
 import type { Secret } from '../compiler/secret.ts';
-import type { Host } from '../inventory/host.ts';
+import type { Become, Host } from '../inventory/host.ts';
 import { ChrootTransport } from './chroot-transport.ts';
 import { LocalTransport } from './local-transport.ts';
 import { SshTransport } from './ssh-transport.ts';
@@ -21,21 +21,17 @@ export function transportFor(host: Host, settings: TransportSettings): Transport
   const connection = host.connection;
   switch (connection.transport) {
     case 'local': {
-      const become = settings.become || connection.become?.enabled === true;
+      const become = runBecome(connection.become, settings);
       // Already root: sudo would add nothing but a dependency on sudo.
-      const needsSudo = become && (process.getuid?.() !== 0 || connection.become?.user !== undefined);
+      const needsSudo = become.enabled && (process.getuid?.() !== 0 || become.user !== undefined);
       if (!needsSudo) return new LocalTransport();
-      return new LocalTransport({
-        become: { enabled: true, ...(connection.become?.user !== undefined && { user: connection.become.user }) },
-        ...(settings.becomePassword !== undefined && { becomePassword: settings.becomePassword }),
-      });
+      return new LocalTransport({ become, ...(settings.becomePassword !== undefined && { becomePassword: settings.becomePassword }) });
     }
     case 'chroot':
       return new ChrootTransport(connection.root);
     case 'ssh': {
-      const become = settings.become || connection.become?.enabled === true;
       return new SshTransport(
-        { ...connection, become: { enabled: become, ...(connection.become?.user !== undefined && { user: connection.become.user }) } },
+        { ...connection, become: runBecome(connection.become, settings) },
         {
           ...(settings.acceptNewHostKeys !== undefined && { acceptNewHostKeys: settings.acceptNewHostKeys }),
           ...(settings.sshConfigFile !== undefined && { sshConfigFile: settings.sshConfigFile }),
@@ -46,4 +42,9 @@ export function transportFor(host: Host, settings: TransportSettings): Transport
       );
     }
   }
+}
+
+/** Become for this run: on when the play or the host's own vars ask for it, as the host's become user. */
+function runBecome(own: Become | undefined, settings: TransportSettings): Become {
+  return { enabled: settings.become || own?.enabled === true, ...(own?.user !== undefined && { user: own.user }) };
 }

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BECOME_MARKER, becomePreamble, sessionCommand } from '../../runner/session-command.ts';
+import { processesWhoseArgvContains } from '../support/processes.ts';
 
 describe('runner/session-command', () => {
   it('runs sh -s MODE, under sudo -n with become, as another user with become.user', () => {
@@ -38,17 +39,6 @@ describe('runner/session-command', () => {
 describe('runner/session-command with a time limit (run here with plain sh)', function () {
   this.timeout(30_000);
 
-  /** Pids on this machine whose argv is exactly `argv`. */
-  async function pidsRunning(argv: string): Promise<number[]> {
-    const found: number[] = [];
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline === `${argv.split(' ').join('\0')}\0`) found.push(Number(entry));
-    }
-    return found;
-  }
-
   it('ends the script and everything it started when the limit passes (exit 124)', async () => {
     for (const become of [undefined, { enabled: true }]) {
       const command = sessionCommand('apply', become, false, 1).text;
@@ -57,7 +47,7 @@ describe('runner/session-command with a time limit (run here with plain sh)', fu
       expect(Date.now() - started).to.be.below(4_000);
       expect(result.stdout).to.equal('started apply');
       expect(result.exitCode).to.equal(124);
-      expect(await pidsRunning('sleep 37')).to.deep.equal([]);
+      expect(await processesWhoseArgvContains('sleep\x0037\x00')).to.deep.equal([]);
     }
   });
 

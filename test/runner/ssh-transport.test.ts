@@ -8,6 +8,7 @@ import type { RunOutcome } from '../../runner/transport.ts';
 import { ALICE_PASSWORD } from '../support/debian-base.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { writeKnownHosts } from '../support/known-hosts.ts';
+import { processesWhoseArgvContains } from '../support/processes.ts';
 
 interface Ran {
   readonly outcome: RunOutcome;
@@ -230,15 +231,3 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
     expect((await fleet.sessionCounts(target)).sessions - before.sessions).to.equal(1);
   });
 });
-
-/** Pids whose /proc/PID/cmdline contains `needle`. */
-async function processesWhoseArgvContains(needle: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (argv.includes(needle)) found.push(Number(entry));
-  }
-  return found;
-}
-
