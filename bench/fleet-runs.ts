@@ -17,7 +17,8 @@ export interface FleetFiles {
 export async function fleetFiles(fleet: Fleet): Promise<FleetFiles> {
   const inventory = join(fleet.dir, 'bench.ini');
   const lines = fleet.hosts.map(
-    (h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${fleet.privateKeyFile}`,
+    (h) =>
+      `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${fleet.privateKeyFile}`,
   );
   await writeFile(inventory, `[fleet]\n${lines.join('\n')}\n`);
   const sshConfig = join(fleet.dir, 'bench_ssh_config');
@@ -29,7 +30,9 @@ export async function fleetFiles(fleet: Fleet): Promise<FleetFiles> {
 async function mustRun(file: string, args: readonly string[], codes: readonly number[], env: Record<string, string> = {}): Promise<void> {
   const result = await execa(file, args, { reject: false, cwd: REPO, env, all: true, stdin: 'ignore' });
   if (!codes.includes(result.exitCode ?? -1)) {
-    throw new Error(`${file} ${args.join(' ')} exited ${result.exitCode} (expected ${codes.join(' or ')}):\n${String(result.all).slice(-4000)}`);
+    throw new Error(
+      `${file} ${args.join(' ')} exited ${result.exitCode} (expected ${codes.join(' or ')}):\n${String(result.all).slice(-4000)}`,
+    );
   }
 }
 
@@ -51,11 +54,30 @@ export async function floor(fleet: Fleet): Promise<void> {
  * longest host session of its JSON report (seconds): the part that is not the CLI's
  * own start-up, loading and compiling.
  */
-export async function bosun(mode: 'check' | 'apply', fleet: Fleet, files: FleetFiles, expected: readonly number[], extra: readonly string[] = []): Promise<number> {
+export async function bosun(
+  mode: 'check' | 'apply',
+  fleet: Fleet,
+  files: FleetFiles,
+  expected: readonly number[],
+  extra: readonly string[] = [],
+): Promise<number> {
   const json = join(fleet.dir, `bench-${mode}.json`);
   await mustRun(
     'node',
-    ['bin/bosun.js', mode, 'playbooks/baseline.ts', '-i', files.inventory, '-F', files.sshConfig, '--forks', String(fleet.hosts.length), '--json', json, ...extra],
+    [
+      'bin/bosun.js',
+      mode,
+      'playbooks/baseline.ts',
+      '-i',
+      files.inventory,
+      '-F',
+      files.sshConfig,
+      '--forks',
+      String(fleet.hosts.length),
+      '--json',
+      json,
+      ...extra,
+    ],
     expected,
   );
   const report = JSON.parse(await readFile(json, 'utf8')) as { hosts: { durationMs: number }[] };
@@ -83,7 +105,11 @@ export async function ansible(check: boolean, fleet: Fleet, files: FleetFiles): 
     );
   } finally {
     // Ends the run's masters (their sockets go with the directory) before the next run.
-    await execa('sh', ['-c', 'for s in "$1"/*; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit x 2>/dev/null; done; true', 'sh', controlDir], { reject: false });
+    await execa(
+      'sh',
+      ['-c', 'for s in "$1"/*; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit x 2>/dev/null; done; true', 'sh', controlDir],
+      { reject: false },
+    );
     await rm(controlDir, { recursive: true, force: true });
   }
 }

@@ -88,7 +88,7 @@ export function writeBenchInventory(dir: string): void {
     yaml.push(`    ${env}:`, '      hosts:');
     ini.push(`[${env}]`);
     for (let i = 0; i < HOSTS; i++) {
-      if ((i % 10 < 8) === (env === 'prod')) {
+      if (i % 10 < 8 === (env === 'prod')) {
         yaml.push(`        ${hostName(i)}:`);
         ini.push(hostName(i));
       }
@@ -106,8 +106,8 @@ export function writeBenchInventory(dir: string): void {
   }
   yaml.push('    regions:', '      children:', ...Array.from({ length: DATACENTERS }, (_, d) => `        dc${d + 1}:`));
   ini.push('[regions:children]', ...Array.from({ length: DATACENTERS }, (_, d) => `dc${d + 1}`));
-  writeFileSync(join(dir, 'hosts.yml'), yaml.join('\n') + '\n');
-  writeFileSync(join(dir, 'hosts.ini'), ini.join('\n') + '\n');
+  writeFileSync(join(dir, 'hosts.yml'), `${yaml.join('\n')}\n`);
+  writeFileSync(join(dir, 'hosts.ini'), `${ini.join('\n')}\n`);
 
   mkdirSync(join(dir, 'group_vars', 'prod'), { recursive: true });
   writeFileSync(join(dir, 'group_vars', 'all.yml'), 'ansible_user: deploy\nlog_level: info\n');
@@ -135,7 +135,12 @@ async function ansibleTime(file: string, dir: string): Promise<number | undefine
   const home = join(dir, '.ansible');
   mkdirSync(home, { recursive: true });
   writeFileSync(join(home, 'ansible.cfg'), '[defaults]\n');
-  const env = { ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_HOME: home, ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' };
+  const env = {
+    ANSIBLE_CONFIG: join(home, 'ansible.cfg'),
+    ANSIBLE_HOME: home,
+    ANSIBLE_LOCAL_TEMP: join(home, 'tmp'),
+    ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true',
+  };
   try {
     await execa('ansible-inventory', ['--version'], { env });
   } catch {
@@ -148,7 +153,8 @@ async function ansibleTime(file: string, dir: string): Promise<number | undefine
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of await benchInventory()) {
-    const peer = r.ansibleSeconds === undefined ? 'ansible-inventory not installed' : `ansible-inventory --list ${r.ansibleSeconds.toFixed(3)} s`;
+    const peer =
+      r.ansibleSeconds === undefined ? 'ansible-inventory not installed' : `ansible-inventory --list ${r.ansibleSeconds.toFixed(3)} s`;
     console.log(`${r.name}: ${r.seconds.toFixed(3)} s (median of ${RUNS}; target < 1 s) | ${peer}`);
   }
 }

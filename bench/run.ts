@@ -57,12 +57,22 @@ async function measure(n: number): Promise<Row> {
       checks.push(...(await timed(1, async () => void sessions.push(await bosun('check', fleet, files, [2])))));
       fastChecks.push(...(await timed(1, async () => void (await bosun('check', fleet, files, [2], ['--no-typecheck'])))));
       ansibleChecks.push(...(await timed(1, () => ansible(true, fleet, files))));
-      log(`  run ${i + 1}: floor ${secs(floorRuns.at(-1)!)}, bosun check ${secs(checks.at(-1)!)} (session ${secs(sessions.at(-1)!)}; no typecheck ${secs(fastChecks.at(-1)!)}), ansible --check ${secs(ansibleChecks.at(-1)!)}`);
+      log(
+        `  run ${i + 1}: floor ${secs(floorRuns.at(-1)!)}, bosun check ${secs(checks.at(-1)!)} (session ${secs(sessions.at(-1)!)}; no typecheck ${secs(fastChecks.at(-1)!)}), ansible --check ${secs(ansibleChecks.at(-1)!)}`,
+      );
     }
     log('  bosun apply');
     const [apply] = await timed(1, async () => void (await bosun('apply', fleet, files, [0])));
     const [converged] = await timed(1, async () => void (await bosun('apply', fleet, files, [0])));
-    return { floor: median(floorRuns), check: median(checks), fastCheck: median(fastChecks), session: median(sessions), ansibleCheck: median(ansibleChecks), apply: apply!, converged: converged! };
+    return {
+      floor: median(floorRuns),
+      check: median(checks),
+      fastCheck: median(fastChecks),
+      session: median(sessions),
+      ansibleCheck: median(ansibleChecks),
+      apply: apply!,
+      converged: converged!,
+    };
   });
   log(`${n} hosts: booting fleet B for ansible apply`);
   const b = await withFleet(n, `b${n}-`, async (fleet) => {
@@ -90,7 +100,21 @@ async function measure(n: number): Promise<Row> {
 }
 
 function table(rows: readonly Row[]): string {
-  const header = ['hosts', 'floor', 'bosun check', '(no typecheck)', '(slowest session)', 'ansible --check', 'ansible/bosun', 'bosun/floor', 'bosun apply', 'ansible apply', 'ansible/bosun', 'bosun re-apply', 'ansible re-apply'];
+  const header = [
+    'hosts',
+    'floor',
+    'bosun check',
+    '(no typecheck)',
+    '(slowest session)',
+    'ansible --check',
+    'ansible/bosun',
+    'bosun/floor',
+    'bosun apply',
+    'ansible apply',
+    'ansible/bosun',
+    'bosun re-apply',
+    'ansible re-apply',
+  ];
   const body = rows.map((r) => [
     String(r.hosts),
     secs(r.floor),
@@ -122,7 +146,9 @@ async function inventoryFigures(): Promise<void> {
   if (module?.benchInventory === undefined) return;
   console.log('\ninventory resolution (median):');
   for (const result of await module.benchInventory()) {
-    console.log(`  ${result.name}: bosun ${secs(result.seconds)}${result.ansibleSeconds === undefined ? '' : `, ansible-inventory ${secs(result.ansibleSeconds)} (${ratio(result.ansibleSeconds, result.seconds)})`}`);
+    console.log(
+      `  ${result.name}: bosun ${secs(result.seconds)}${result.ansibleSeconds === undefined ? '' : `, ansible-inventory ${secs(result.ansibleSeconds)} (${ratio(result.ansibleSeconds, result.seconds)})`}`,
+    );
   }
 }
 

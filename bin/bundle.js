@@ -71,7 +71,10 @@ async function build(file, key, manifestFile) {
   );
   await mkdir(cacheDir(), { recursive: true });
   const output = join(cacheDir(), `${key}-${sha(code).slice(0, 16)}.mjs`);
-  const previous = await readFile(manifestFile, 'utf8').then((text) => JSON.parse(text).output, () => undefined);
+  const previous = await readFile(manifestFile, 'utf8').then(
+    (text) => JSON.parse(text).output,
+    () => undefined,
+  );
   await writeAtomically(output, code);
   await writeAtomically(manifestFile, JSON.stringify({ inputs, output }));
   // One bundle per entry is kept: the one its manifest names.

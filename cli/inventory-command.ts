@@ -74,24 +74,28 @@ export async function inventoryCommand(argv: readonly string[], io: InventoryCom
     },
   );
 
-  withFlags(program.command('graph').argument('[group]', 'group to start from', 'all').description('the group tree (ansible-inventory --graph)')).action(
-    async (group: string, flags: Flags) => {
-      const inventory = await load(flags);
-      if (!inventory.groups.has(group)) throw new ValidationError('group', `no group named '${group}'`);
-      if (json(flags)) io.stdout(`${JSON.stringify(graphTree(inventory, group), null, 2)}\n`);
-      else io.stdout(`${graphLines(inventory, group).join('\n')}\n`);
-    },
-  );
+  withFlags(
+    program.command('graph').argument('[group]', 'group to start from', 'all').description('the group tree (ansible-inventory --graph)'),
+  ).action(async (group: string, flags: Flags) => {
+    const inventory = await load(flags);
+    if (!inventory.groups.has(group)) throw new ValidationError('group', `no group named '${group}'`);
+    if (json(flags)) io.stdout(`${JSON.stringify(graphTree(inventory, group), null, 2)}\n`);
+    else io.stdout(`${graphLines(inventory, group).join('\n')}\n`);
+  });
 
   withFlags(program.command('host').argument('<name>', 'host name').description("one host's variables (ansible-inventory --host)")).action(
     async (name: string, flags: Flags) => {
       const inventory = await load(flags);
       const host = inventory.host(name);
-      if (host === undefined) throw new ValidationError('host', `no host named '${name}' in the inventory${flags.limit ? ' (within the limit)' : ''}`);
+      if (host === undefined)
+        throw new ValidationError('host', `no host named '${name}' in the inventory${flags.limit ? ' (within the limit)' : ''}`);
       if (json(flags)) io.stdout(`${sortedJson(host.vars)}\n`);
       else {
         io.stdout(`${host.name}\n  connection: ${describeConnection(host.connection)}\n  groups: ${host.groups.join(', ')}\n`);
-        const vars = Object.keys(host.vars).length === 0 ? '  vars: {}\n' : `  vars:\n${indent(stringify(JSON.parse(sortedJson(host.vars)), { version: '1.1' }), 4)}`;
+        const vars =
+          Object.keys(host.vars).length === 0
+            ? '  vars: {}\n'
+            : `  vars:\n${indent(stringify(JSON.parse(sortedJson(host.vars)), { version: '1.1' }), 4)}`;
         io.stdout(vars);
       }
     },
@@ -123,10 +127,21 @@ function hostTable(inventory: Inventory): string {
   if (rows.length === 0) return 'no hosts\n';
   const header = ['HOST', 'CONNECTION', 'GROUPS'];
   const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return `${[header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
-  return text.split('\n').filter((l) => l !== '').map((l) => pad + l).join('\n') + '\n';
+  return `${text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => pad + l)
+    .join('\n')}\n`;
 }

@@ -35,7 +35,13 @@ function withExecutionFlags(command: Command): Command {
 }
 
 async function runOptions(flags: Record<string, unknown>): Promise<RunOptions> {
-  const tags = typeof flags.tags === 'string' ? flags.tags.split(',').map((t) => t.trim()).filter(Boolean) : [];
+  const tags =
+    typeof flags.tags === 'string'
+      ? flags.tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [];
   return {
     inventories: flags.inventory as string[],
     ...(typeof flags.limit === 'string' && { limit: await parseLimit(flags.limit) }),
@@ -70,23 +76,44 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (playbook: string, flags: Record<string, unknown>) => {
       const targets = await prepare(playbook, await runOptions({ ...flags, forks: '1' }));
       const target = typeof flags.host === 'string' ? targets.find((t) => t.host.name === flags.host) : targets[0];
-      if (target === undefined) throw new BosunError(typeof flags.host === 'string' ? `host ${flags.host} is not targeted by this playbook` : 'the playbook targets no host');
+      if (target === undefined)
+        throw new BosunError(
+          typeof flags.host === 'string' ? `host ${flags.host} is not targeted by this playbook` : 'the playbook targets no host',
+        );
       io.stdout(maskSecrets(target.rendered.script, target.rendered.secrets));
     });
 
-  withExecutionFlags(withRunFlags(program.command('check').argument('<playbook>').description('report what would change; writes nothing on any host')))
+  withExecutionFlags(
+    withRunFlags(program.command('check').argument('<playbook>').description('report what would change; writes nothing on any host')),
+  )
     .option('--out <plan.json>', 'save the plan (script hash per host) for bosun apply')
     .action(async (playbook: string, flags: Record<string, unknown>) => {
       code = await runPlaybook(playbook, 'check', await runOptions(flags), io);
     });
 
-  withExecutionFlags(withRunFlags(program.command('apply').argument('<playbook>', 'a playbook, or a plan saved by check --out').description('bring hosts to the desired state')))
-    .action(async (playbook: string, flags: Record<string, unknown>) => {
-      const options = await runOptions(flags);
-      code = playbook.endsWith('.json')
-        ? await applySavedPlan(playbook, { diff: options.diff, forks: options.forks, detailedExitcode: options.detailedExitcode, askBecomePass: options.askBecomePass, ...(options.json !== undefined && { json: options.json }) }, io)
-        : await runPlaybook(playbook, 'apply', options, io);
-    });
+  withExecutionFlags(
+    withRunFlags(
+      program
+        .command('apply')
+        .argument('<playbook>', 'a playbook, or a plan saved by check --out')
+        .description('bring hosts to the desired state'),
+    ),
+  ).action(async (playbook: string, flags: Record<string, unknown>) => {
+    const options = await runOptions(flags);
+    code = playbook.endsWith('.json')
+      ? await applySavedPlan(
+          playbook,
+          {
+            diff: options.diff,
+            forks: options.forks,
+            detailedExitcode: options.detailedExitcode,
+            askBecomePass: options.askBecomePass,
+            ...(options.json !== undefined && { json: options.json }),
+          },
+          io,
+        )
+      : await runPlaybook(playbook, 'apply', options, io);
+  });
 
   program
     .command('inventory')

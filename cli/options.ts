@@ -28,6 +28,7 @@ export function positiveInteger(text: string, flag: string): number {
 
 export function percentage(text: string, flag: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) throw new ValidationError(flag, `expected a percentage 0-100, got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100)
+    throw new ValidationError(flag, `expected a percentage 0-100, got ${JSON.stringify(text)}`);
   return value;
 }

@@ -27,9 +27,10 @@ export interface Io {
 /** Loads, compiles and resolves: everything that happens before a host is touched. */
 export async function prepare(playbookPath: string, options: RunOptions): Promise<Target[]> {
   const playbook = await loadPlaybook(playbookPath, { typecheck: options.typecheck });
-  const inventory = options.inventories.length === 0
-    ? defaultInventory(options.extraVars)
-    : await loadInventories([...options.inventories], { extraVars: options.extraVars });
+  const inventory =
+    options.inventories.length === 0
+      ? defaultInventory(options.extraVars)
+      : await loadInventories([...options.inventories], { extraVars: options.extraVars });
   return resolveTargets(playbook, inventory, { ...(options.limit !== undefined && { limit: options.limit }), tags: options.tags });
 }
 
@@ -92,10 +93,24 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
     const results = targets.map((target) => outcome.results.get(target)).filter((r): r is HostResult => r !== undefined);
     const skipped = outcome.notRun.length;
     io.stdout(recap(results, mode, human));
-    if (skipped > 0) io.stdout(`${skipped} host(s) not run (${outcome.notRun.map((t) => t.host.name).join(', ')}): batch ${(outcome.stoppedAfterBatch ?? 0) + 1} failed more than the failure limit allows\n`);
+    if (skipped > 0)
+      io.stdout(
+        `${skipped} host(s) not run (${outcome.notRun.map((t) => t.host.name).join(', ')}): batch ${(outcome.stoppedAfterBatch ?? 0) + 1} failed more than the failure limit allows\n`,
+      );
     const code = exitCode(results, { reportChanges: mode === 'check' || options.detailedExitcode }) | (skipped > 0 ? 4 : 0);
     if (options.json !== undefined) {
-      await writeFile(options.json, jsonReport({ format: 1, mode, playbook: playbookPath, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), exitCode: code, hosts: results }));
+      await writeFile(
+        options.json,
+        jsonReport({
+          format: 1,
+          mode,
+          playbook: playbookPath,
+          startedAt: startedAt.toISOString(),
+          durationMs: Date.now() - startedAt.getTime(),
+          exitCode: code,
+          hosts: results,
+        }),
+      );
     }
     if (options.out !== undefined && mode === 'check') await writeFile(options.out, savedPlan(playbookPath, options, targets));
     return code;
@@ -119,6 +134,9 @@ function refuseChangedPlan(target: Target, saved: SavedPlan): HostResult | undef
     steps: [],
     durationMs: 0,
     planHash: target.rendered.hash,
-    reason: expected === undefined ? 'this host was not in the saved plan: refusing it' : 'the plan for this host changed since it was saved: refusing it (run check again)',
+    reason:
+      expected === undefined
+        ? 'this host was not in the saved plan: refusing it'
+        : 'the plan for this host changed since it was saved: refusing it (run check again)',
   };
 }

@@ -23,7 +23,11 @@ export interface HostSelector {
  * compiled and rendered. All compiling happens here, before anything runs, so a
  * compile error on any host means nothing runs anywhere.
  */
-export function resolveTargets(playbook: Playbook, inventory: HostSelector, options: { readonly limit?: string; readonly tags?: readonly string[] }): Target[] {
+export function resolveTargets(
+  playbook: Playbook,
+  inventory: HostSelector,
+  options: { readonly limit?: string; readonly tags?: readonly string[] },
+): Target[] {
   const allowed = options.limit === undefined ? undefined : new Set(inventory.select(options.limit).map((host) => host.name));
   if (allowed !== undefined && allowed.size === 0) throw new BosunError(`--limit ${options.limit} matches no host of the inventory`);
   const byHost = new Map<string, { host: Host; plays: Play[] }>();

@@ -57,7 +57,10 @@ export async function typecheck(entry: string): Promise<TypeProblem[]> {
     };
   });
   if (problems.length === 0) {
-    const files = project.getSourceFiles().map((source) => source.getFilePath()).filter((path) => !path.includes('/node_modules/'));
+    const files = project
+      .getSourceFiles()
+      .map((source) => source.getFilePath())
+      .filter((path) => !path.includes('/node_modules/'));
     await remember(cacheFile, files);
   }
   return problems;

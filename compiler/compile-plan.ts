@@ -33,7 +33,8 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
   const names = new Set(handlers.map((handler) => handler.handler));
   for (const step of steps) {
     for (const name of step.notify) {
-      if (!names.has(name)) throw new ValidationError(`${step.name}: notify`, `names handler ${JSON.stringify(name)}, which no role defines`);
+      if (!names.has(name))
+        throw new ValidationError(`${step.name}: notify`, `names handler ${JSON.stringify(name)}, which no role defines`);
     }
   }
   return { format: 1, host: host.name, steps, handlers };

@@ -13,6 +13,7 @@ export class BosunError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null || !(BOSUN_ERROR in value)) return false;
     for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about (a subclass too), not BosunError.
       if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
     }
     return false;
@@ -24,10 +25,7 @@ export class BosunError extends Error {
   /** The host the error concerns, when there is one. */
   readonly host?: string;
 
-  constructor(
-    message: string,
-    options: { cause?: unknown; file?: string; line?: number; column?: number; host?: string } = {},
-  ) {
+  constructor(message: string, options: { cause?: unknown; file?: string; line?: number; column?: number; host?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     if (options.file !== undefined) this.file = options.file;
     if (options.line !== undefined) this.line = options.line;

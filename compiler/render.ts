@@ -66,7 +66,7 @@ function renderStep(step: Step, index: number, role: 'step' | 'handler', handler
     role === 'handler' && 'handler' in step ? sh`_bosun_checking || _bosun_handled ${(step as HandlerStep).handler}` : undefined,
   );
   const notifyOr = notify.text === '' ? code(':') : notify;
-  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check ? sh`_bosun_check_${i}` : undefined;
+  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check && sh`_bosun_check_${i}`;
   const verify = verifyName
     ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_verified ${i} $? && { ${notifyOr}; }`
     : sh`_bosun_verified ${i} 0 && { ${notifyOr}; }`;
@@ -74,11 +74,12 @@ function renderStep(step: Step, index: number, role: 'step' | 'handler', handler
   const apply = sh`_bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
     _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
     if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then ${verify}; fi`;
-  const inCheckMode = step.check
-    ? sh`${step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('')}_bosun_event result ${i} would-change; ${notifyOr}`
-    : step.alwaysChanges
-      ? sh`_bosun_event result ${i} would-change; ${notifyOr}`
-      : sh`_bosun_event result ${i} unknown`;
+  // In check mode a step whose outcome is known (a failed check, or a step that always acts) would change.
+  const diffProbe = step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('');
+  const outcomeKnown = step.check !== undefined || step.alwaysChanges === true;
+  const inCheckMode = outcomeKnown
+    ? sh`${diffProbe}_bosun_event result ${i} would-change; ${notifyOr}`
+    : sh`_bosun_event result ${i} unknown`;
   const decide = step.check
     ? sh`_bosun_check_${i} >/dev/null 2>&1 </dev/null; _bosun_rc=$?
   if [ "$_bosun_rc" -eq 0 ]; then _bosun_event result ${i} ok${role === 'handler' ? sh`; ${notifyOr}` : code('')}

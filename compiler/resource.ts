@@ -47,6 +47,10 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
 export function compileResource(resource: Resource): Step {
   const type = (resource as { type?: unknown } | null)?.type;
   const compile = typeof type === 'string' ? (COMPILERS as Record<string, (r: Resource) => Step>)[type] : undefined;
-  if (compile === undefined) throw new ValidationError('resource.type', `unknown resource type ${JSON.stringify(type)} (known: ${Object.keys(COMPILERS).join(', ')})`);
+  if (compile === undefined)
+    throw new ValidationError(
+      'resource.type',
+      `unknown resource type ${JSON.stringify(type)} (known: ${Object.keys(COMPILERS).join(', ')})`,
+    );
   return compile(resource);
 }

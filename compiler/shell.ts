@@ -62,10 +62,18 @@ export function join(pieces: readonly (Shell | undefined)[], separator = ' '): S
 
 /** Succeeds when every test does (`:` for none); each test is grouped in braces. */
 export function allOf(tests: readonly Shell[]): Shell {
-  return tests.length === 0 ? code(':') : join(tests.map((test) => sh`{ ${test}; }`), ' && ');
+  return tests.length === 0
+    ? code(':')
+    : join(
+        tests.map((test) => sh`{ ${test}; }`),
+        ' && ',
+      );
 }
 
 /** Succeeds when any test does; each test is grouped in braces. */
 export function anyOf(tests: readonly Shell[]): Shell {
-  return join(tests.map((test) => sh`{ ${test}; }`), ' || ');
+  return join(
+    tests.map((test) => sh`{ ${test}; }`),
+    ' || ',
+  );
 }

@@ -105,7 +105,7 @@ function becomeFor(
   fail: (key: string, problem: string) => never,
 ): Become | undefined {
   if (flag === undefined && user === undefined) return undefined;
-  const enabled = flag === undefined ? false : toBoolean(flag.value) ?? fail(flag.key, `${JSON.stringify(flag.value)} is not a boolean`);
+  const enabled = flag === undefined ? false : (toBoolean(flag.value) ?? fail(flag.key, `${JSON.stringify(flag.value)} is not a boolean`));
   return user === undefined ? { enabled } : { enabled, user: user.value };
 }
 

@@ -8,7 +8,10 @@ import { readArgumentFile } from './argument-file.ts';
 export async function parseLimit(limit: string, cwd: string = process.cwd()): Promise<string> {
   if (!limit.startsWith('@')) return limit;
   const { file, text } = await readArgumentFile('limit', limit.slice(1), cwd);
-  const names = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const names = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
   if (names.length === 0) throw new ValidationError('limit', 'the file names no host', { file });
   return names.join(',');
 }

@@ -13,6 +13,7 @@ import { readVarsDirectories } from './vars-files.ts';
 import { YamlFile } from './yaml-file.ts';
 import { readYamlInventory } from './yaml-source.ts';
 import { readEc2Inventory } from './ec2/ec2-source.ts';
+import { byCodeUnits } from './byte-order.ts';
 
 /** Options of `loadInventories`. */
 export interface LoadOptions {
@@ -64,7 +65,7 @@ async function loadSource(source: string, cwd: string, graph: InventoryGraph): P
   }
   if (kind === 'directory') {
     graph.varsDirs.push(path);
-    const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => byCodeUnits(a.name, b.name));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || IGNORED_IN_DIRECTORY.test(entry.name)) continue;
       if (entry.isDirectory() && (entry.name === 'group_vars' || entry.name === 'host_vars')) continue;

@@ -74,7 +74,12 @@ function sortKeys(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
-      Object.defineProperty(out, key, { value: sortKeys((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: sortKeys((value as Record<string, unknown>)[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -84,8 +89,7 @@ function sortKeys(value: unknown): unknown {
 /** One line saying how a host is reached: `ssh deploy@10.0.0.5:2222 (become root)`, `local`, `chroot /srv/root`. */
 export function describeConnection(connection: Connection): string {
   if (connection.transport === 'chroot') return `chroot ${connection.root}`;
-  const become =
-    connection.become?.enabled === true ? ` (become ${connection.become.user ?? 'root'})` : '';
+  const become = connection.become?.enabled === true ? ` (become ${connection.become.user ?? 'root'})` : '';
   if (connection.transport === 'local') return `local${become}`;
   const user = connection.user === undefined ? '' : `${connection.user}@`;
   const port = connection.port === undefined ? '' : `:${connection.port}`;

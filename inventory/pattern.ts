@@ -152,8 +152,8 @@ function globToRegex(glob: string): string {
       if (j >= glob.length) out += '\\[';
       else {
         let body = glob.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body[0] === '!') body = '^' + body.slice(1);
-        else if (body[0] === '^') body = '\\' + body;
+        if (body[0] === '!') body = `^${body.slice(1)}`;
+        else if (body[0] === '^') body = `\\${body}`;
         out += `[${body}]`;
         i = j;
       }

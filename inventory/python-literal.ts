@@ -178,7 +178,7 @@ class LiteralReader {
       return String.fromCodePoint(parseInt(digits, 8));
     }
     // Python keeps unknown escapes as written.
-    return '\\' + next;
+    return `\\${next}`;
   }
 
   /** A list, or a tuple (JSON has only arrays); `(x)` without a comma is just `x`. */

@@ -3,6 +3,7 @@ import type { GroupNode, InventoryGraph } from './graph.ts';
 import type { Host } from './host.ts';
 import type { Origin } from './origin.ts';
 import type { VarLayer, VarsDirectory } from './vars-files.ts';
+import { byCodeUnits } from './byte-order.ts';
 
 /** Origin given to variables from `-e`. */
 export const EXTRA_VARS_ORIGIN: Origin = { file: '(-e extra vars)' };
@@ -42,11 +43,15 @@ export interface Resolved {
  * 6. `host_vars/<host>` files
  * 7. extra vars (`-e`)
  */
-export function resolveInventory(graph: InventoryGraph, dirs: readonly VarsDirectory[], extraVars: Readonly<Record<string, unknown>>): Resolved {
+export function resolveInventory(
+  graph: InventoryGraph,
+  dirs: readonly VarsDirectory[],
+  extraVars: Readonly<Record<string, unknown>>,
+): Resolved {
   const depth = depths(graph);
   const order = [...graph.groups.values()]
     .filter((g) => g.name !== 'all')
-    .sort((a, b) => depth.get(a.name)! - depth.get(b.name)! || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => depth.get(a.name)! - depth.get(b.name)! || a.priority - b.priority || byCodeUnits(a.name, b.name));
   const rank = new Map(order.map((g, i) => [g.name, i]));
   const ancestors = ancestorSets(graph);
   const all = graph.groups.get('all')!;
@@ -99,7 +104,12 @@ export function resolveInventory(graph: InventoryGraph, dirs: readonly VarsDirec
     };
     hosts.set(
       node.name,
-      Object.freeze({ name: node.name, groups: Object.freeze(shared.groups), vars, connection: Object.freeze(connectionFor(node.name, vars, originOf)) }),
+      Object.freeze({
+        name: node.name,
+        groups: Object.freeze(shared.groups),
+        vars,
+        connection: Object.freeze(connectionFor(node.name, vars, originOf)),
+      }),
     );
   }
 

@@ -1,5 +1,5 @@
 import { bundledModule } from '../bin/bundle.js';
-import type { GroupDefinition, HostDefinition, InventoryDefinition } from './define.ts';
+import type { GroupDefinition, HostDefinition } from './define.ts';
 import type { InventoryGraph } from './graph.ts';
 import { expandHostPattern } from './host-range.ts';
 import { invalid, unreadable, type Origin } from './origin.ts';

@@ -4,6 +4,7 @@ import type { InventoryGraph, VarTable } from './graph.ts';
 import { inOrder } from './in-order.ts';
 import { invalid, unreadable, type Origin } from './origin.ts';
 import { YamlFile } from './yaml-file.ts';
+import { byCodeUnits } from './byte-order.ts';
 
 /** Variables from one place, with where each came from. */
 export interface VarLayer {
@@ -80,7 +81,7 @@ async function readEntities(dir: string, names: Iterable<string>): Promise<Map<s
 
 async function listVarsFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => byCodeUnits(a.name, b.name));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name.endsWith('~')) continue;
     const ext = extname(entry.name);

@@ -12,7 +12,7 @@ export type Serial = number | string | readonly (number | string)[];
  * the total host count, rounded down but never below 1 (Ansible's pct_to_int).
  */
 export function serialBatches<H>(hosts: readonly H[], serial: Serial | undefined): H[][] {
-  const sizes = serial === undefined ? [] : Array.isArray(serial) ? serial : [serial as number | string];
+  const sizes = serial === undefined ? [] : ([] as readonly (number | string)[]).concat(serial);
   const remaining = [...hosts];
   const batches: H[][] = [];
   let item = 0;
@@ -57,6 +57,6 @@ export function parseSerial(text: string): Serial {
   const items = text.split(',').map((item) => item.trim());
   if (items.some((item) => item === '')) throw new ValidationError('--serial', `"${text}" has an empty item`);
   const values = items.map((item) => (/^\d+$/.test(item) ? Number(item) : item));
-  values.forEach((value) => batchSize(value, 1));
+  for (const value of values) batchSize(value, 1);
   return values.length === 1 ? values[0]! : values;
 }

@@ -15,6 +15,9 @@ export function renderDiff(diff: StepDiff, evidence: DiffEvidence, secrets: read
   const after = diff.desired ?? evidence.after ?? '';
   const before = evidence.before ?? '';
   const header = evidence.before === undefined ? '/dev/null' : diff.path;
-  const truncated = evidence.size !== undefined && evidence.size > cap ? `(current content is ${evidence.size} bytes: only the first ${cap} were compared)\n` : '';
+  const truncated =
+    evidence.size !== undefined && evidence.size > cap
+      ? `(current content is ${evidence.size} bytes: only the first ${cap} were compared)\n`
+      : '';
   return truncated + maskSecrets(createTwoFilesPatch(header, diff.path, before, after, undefined, undefined, { context: 3 }), secrets);
 }

@@ -27,7 +27,10 @@ function paint(text: string, status: StepStatus | 'unreachable', out: HumanOutpu
 
 /** One line per step per host, as results arrive; diffs and failure output beneath. */
 export function stepLine(host: string, step: StepResult, out: HumanOutput): string {
-  const label = step.handler === undefined ? step.name : `handler ${step.handler}: ${step.name}${step.pendingFromEarlierRun ? ' (pending from an earlier run)' : ''}`;
+  const label =
+    step.handler === undefined
+      ? step.name
+      : `handler ${step.handler}: ${step.name}${step.pendingFromEarlierRun ? ' (pending from an earlier run)' : ''}`;
   let text = `${paint(step.status.padEnd(12), step.status, out)} ${host}  ${label}\n`;
   if (step.status === 'failed') text += indent(`rc=${step.rc ?? '?'}${step.output ? `\n${step.output}` : ''}`);
   if (out.diff && step.diff) text += indent(step.diff);
@@ -41,20 +44,28 @@ export function hostLine(result: HostResult, out: HumanOutput): string {
   return `${paint(status.padEnd(12), status, out)} ${result.host}  ${result.reason ?? ''}\n`;
 }
 
+/** What the recap adds after a host that did not finish its steps. */
+const RECAP_TAIL: Partial<Record<HostResult['status'], string>> = { unreachable: 'UNREACHABLE', failed: 'FAILED' };
+
 /** The recap: counts per host, then totals. */
 export function recap(results: readonly HostResult[], mode: Mode, out: HumanOutput): string {
   const width = Math.max(4, ...results.map((r) => r.host.length));
   const rows = results.map((result) => {
     const count = (status: StepStatus): number => result.steps.filter((s) => s.status === status).length;
-    const counts = mode === 'check'
-      ? `ok=${count('ok')} would-change=${count('would-change')} unknown=${count('unknown')} failed=${count('failed')} skipped=${count('skipped')}`
-      : `ok=${count('ok')} changed=${count('changed')} failed=${count('failed')} skipped=${count('skipped')}`;
-    const tail = result.status === 'unreachable' ? `  ${paint('UNREACHABLE', 'unreachable', out)}` : result.status === 'failed' ? `  ${paint('FAILED', 'failed', out)}` : '';
+    const counts =
+      mode === 'check'
+        ? `ok=${count('ok')} would-change=${count('would-change')} unknown=${count('unknown')} failed=${count('failed')} skipped=${count('skipped')}`
+        : `ok=${count('ok')} changed=${count('changed')} failed=${count('failed')} skipped=${count('skipped')}`;
+    const tail = RECAP_TAIL[result.status] === undefined ? '' : `  ${paint(RECAP_TAIL[result.status]!, 'failed', out)}`;
     return `${result.host.padEnd(width)}  ${counts}${tail}`;
   });
   return `\nRECAP (${mode})\n${rows.join('\n')}\n`;
 }
 
 function indent(text: string): string {
-  return text.replace(/\n$/, '').split('\n').map((line) => `    ${line}\n`).join('');
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `    ${line}\n`)
+    .join('');
 }

@@ -76,7 +76,10 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
 
   const stepResult = (step: Step, index: number, status: StepStatus, rc: number, durationMs: number): StepResult => {
     const handler = (step as Partial<HandlerStep>).handler;
-    const diff = status === 'would-change' && step.diff ? renderDiff(step.diff, evidence.get(index) ?? {}, rendered.secrets, DIFF_CAP_BYTES) : undefined;
+    const diff =
+      status === 'would-change' && step.diff
+        ? renderDiff(step.diff, evidence.get(index) ?? {}, rendered.secrets, DIFF_CAP_BYTES)
+        : undefined;
     const output = outputs.get(index);
     // Only the first result of a recalled handler is its pending run; a later one was notified anew.
     const fromEarlierRun = pending.delete(index);
@@ -87,7 +90,10 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
       status,
       ...(handler !== undefined && { handler }),
       ...(fromEarlierRun && { pendingFromEarlierRun: true }),
-      ...(status === 'failed' && { rc, output: output ?? (rc === 125 ? 'applied, but the check still fails: the step did not converge' : '') }),
+      ...(status === 'failed' && {
+        rc,
+        output: output ?? (rc === 125 ? 'applied, but the check still fails: the step did not converge' : ''),
+      }),
       ...(diff !== undefined && { diff }),
       durationMs,
     };
@@ -103,7 +109,9 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.hash, ...(facts && { facts }) };
   if (outcome.unreachable) return { ...base, status: 'unreachable', reason: mask(outcome.reason ?? outcome.stderr.trim()) };
   if (!ended) {
-    const why = outcome.reason ?? (outcome.stderr.trim().split('\n').slice(-3).join('\n') || `the script stopped early (exit code ${String(outcome.exitCode)})`);
+    const why =
+      outcome.reason ??
+      (outcome.stderr.trim().split('\n').slice(-3).join('\n') || `the script stopped early (exit code ${String(outcome.exitCode)})`);
     return { ...base, status: 'failed', reason: mask(why) };
   }
   return { ...base, status: hostStatus(results) };

@@ -38,7 +38,8 @@ export function sessionCommand(mode: Mode, become: Become | undefined, withPassw
  */
 function scriptRunner(mode: Mode, timeoutSeconds: number | undefined): Shell {
   if (timeoutSeconds === undefined) return sh`sh -s ${mode}`;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`a session time limit must be a whole number of seconds, not ${timeoutSeconds}`);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new Error(`a session time limit must be a whole number of seconds, not ${timeoutSeconds}`);
   const limited = 'command -v timeout >/dev/null 2>&1 && exec timeout -k 5 "$1" sh -s "$2"; exec sh -s "$2"';
   return sh`sh -c ${limited} bosun-session ${String(timeoutSeconds)} ${mode}`;
 }

@@ -1,4 +1,4 @@
-import type { ResultPromise } from 'execa';
+import type { Result, ResultPromise } from 'execa';
 import { maskSecrets } from '../compiler/secret.ts';
 import type { RunOutcome, RunRequest } from './transport.ts';
 
@@ -50,10 +50,18 @@ export async function streamSession(child: ResultPromise, request: RunRequest, s
   return {
     exitCode: result.exitCode,
     unreachable: spawnFailed,
-    ...(spawnFailed ? { reason: result.shortMessage } : result.isCanceled ? { reason: 'cancelled (timeout or interruption)' } : result.signal ? { reason: `killed by ${result.signal}` } : {}),
+    ...endReason(result, spawnFailed),
     stderr: maskSecrets(stderr, secrets),
     scriptStarted,
   };
+}
+
+/** Why a session ended without an exit code of its own, in words; nothing when it has one. */
+function endReason(result: Result, spawnFailed: boolean): { reason?: string } {
+  if (spawnFailed) return { reason: result.shortMessage };
+  if (result.isCanceled) return { reason: 'cancelled (timeout or interruption)' };
+  if (result.signal) return { reason: `killed by ${result.signal}` };
+  return {};
 }
 
 /**

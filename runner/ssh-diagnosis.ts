@@ -25,7 +25,8 @@ export interface SessionFacts {
 
 const CHANGED_KEY = /REMOTE HOST IDENTIFICATION HAS CHANGED/;
 const UNKNOWN_KEY = /No \S+ host key is known for|Host key verification failed/;
-const CONNECTION_LOST = /closed by remote host|Connection reset|Broken pipe|Timeout, server \S+ not responding|client_loop: send disconnect/i;
+const CONNECTION_LOST =
+  /closed by remote host|Connection reset|Broken pipe|Timeout, server \S+ not responding|client_loop: send disconnect/i;
 
 /** Classifies a finished session. */
 export function diagnose(facts: SessionFacts): SshDiagnosis {
@@ -54,10 +55,12 @@ export function diagnose(facts: SessionFacts): SshDiagnosis {
     if (scriptStarted && CONNECTION_LOST.test(stderr)) {
       return { unreachable: false, sessionDied: true, reason: `connection lost mid-run: ${lastLines(stderr)}` };
     }
-    if (!scriptStarted) return { unreachable: true, sessionDied: false, reason: lastLines(stderr) || `ssh to ${destination} failed (exit 255)` };
+    if (!scriptStarted)
+      return { unreachable: true, sessionDied: false, reason: lastLines(stderr) || `ssh to ${destination} failed (exit 255)` };
     if (CONNECTION_LOST.test(stderr)) return { unreachable: false, sessionDied: true, reason: `connection lost: ${lastLines(stderr)}` };
   }
-  if (exitCode === undefined) return { unreachable: false, sessionDied: true, reason: lastLines(stderr) || 'ssh ended without an exit code' };
+  if (exitCode === undefined)
+    return { unreachable: false, sessionDied: true, reason: lastLines(stderr) || 'ssh ended without an exit code' };
   const sudo = sudoProblem(stderr);
   if (sudo !== undefined && !scriptStarted) return { unreachable: false, sessionDied: false, reason: sudo };
   return { unreachable: false, sessionDied: false };

@@ -8,7 +8,10 @@ export function sudoProblem(stderr: string): string | undefined {
   }
   if (/incorrect password attempt|Sorry, try again/.test(stderr)) return 'sudo refused the become password';
   if (/is not in the sudoers file|is not allowed to execute/.test(stderr)) {
-    const said = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    const said = stderr
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
     return `sudo refused: ${said.slice(-3).join('; ')}`;
   }
   return undefined;

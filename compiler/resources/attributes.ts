@@ -43,9 +43,10 @@ export function attributesCheck(path: string, wanted: Attributes): Shell {
  * not given is copied from the existing file, or defaults for a new one.
  */
 export function attributesApply(target: Shell, existing: string, wanted: Attributes, defaultMode: string): Shell {
-  const mode = wanted.mode === undefined
-    ? sh`if [ -e ${existing} ]; then chmod "$(stat -c %a -- ${existing})" ${target}; else chmod ${defaultMode} ${target}; fi || exit 1`
-    : sh`chmod ${wanted.mode} ${target} || exit 1`;
+  const mode =
+    wanted.mode === undefined
+      ? sh`if [ -e ${existing} ]; then chmod "$(stat -c %a -- ${existing})" ${target}; else chmod ${defaultMode} ${target}; fi || exit 1`
+      : sh`chmod ${wanted.mode} ${target} || exit 1`;
   // Copy what is not given from the existing file first; then set what is.
   const keep = wanted.owner === undefined || wanted.group === undefined;
   return lines(

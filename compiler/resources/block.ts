@@ -31,7 +31,19 @@ export function block(props: BlockProps): BlockResource {
   return { type: 'block', ...props };
 }
 
-const KEYS = ['type', 'path', 'state', 'block', 'marker', 'markerBegin', 'markerEnd', 'insertAfter', 'insertBefore', 'create', ...COMMON_KEYS];
+const KEYS = [
+  'type',
+  'path',
+  'state',
+  'block',
+  'marker',
+  'markerBegin',
+  'markerEnd',
+  'insertAfter',
+  'insertBefore',
+  'create',
+  ...COMMON_KEYS,
+];
 
 const PROGRAM = `function emit() { print bm; if (body != "") print body; print em }
 BEGIN { bm = ENVIRON["BOSUN_BEGIN"]; em = ENVIRON["BOSUN_END"]; body = ENVIRON["BOSUN_BLOCK"]; present = ENVIRON["BOSUN_STATE"] == "present"; after = ENVIRON["BOSUN_AFTER"]; before = ENVIRON["BOSUN_BEFORE"]; n = 0 }
@@ -69,7 +81,11 @@ export function compileBlock(resource: BlockResource): Step {
   const end = marker.replace('{mark}', oneLine(resource.markerEnd ?? 'END', `${where}.markerEnd`));
   const body = text(resource.block ?? '', `${where}.block`).replace(/\n$/, '');
   // The markers are how the block is found again: equal markers, or a marker line in the body, would not converge.
-  if (begin === end) throw new ValidationError(`${where}.marker`, `begin and end markers are the same line ${JSON.stringify(begin)} (does the marker contain {mark}?)`);
+  if (begin === end)
+    throw new ValidationError(
+      `${where}.marker`,
+      `begin and end markers are the same line ${JSON.stringify(begin)} (does the marker contain {mark}?)`,
+    );
   if (body.split('\n').some((bodyLine) => bodyLine === begin || bodyLine === end)) {
     throw new ValidationError(`${where}.block`, 'must not contain a line equal to one of its markers');
   }

@@ -12,18 +12,19 @@ export type Runnable = { readonly argv: readonly [string, ...string[]] } | { rea
  * that succeeds when there is nothing to do); an unguarded command cannot be checked
  * without running it, so check mode reports it `unknown`.
  */
-export type CommandProps = CommonProps & Runnable & {
-  /** Skip when this path exists. */
-  readonly creates?: AbsolutePath;
-  /** Skip when this read-only probe exits 0. */
-  readonly unless?: Runnable;
-  /** Working directory. */
-  readonly chdir?: AbsolutePath;
-  /** Extra environment. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** Label shown in output (defaults to the command). */
-  readonly name?: string;
-};
+export type CommandProps = CommonProps &
+  Runnable & {
+    /** Skip when this path exists. */
+    readonly creates?: AbsolutePath;
+    /** Skip when this read-only probe exits 0. */
+    readonly unless?: Runnable;
+    /** Working directory. */
+    readonly chdir?: AbsolutePath;
+    /** Extra environment. */
+    readonly env?: Readonly<Record<string, string>>;
+    /** Label shown in output (defaults to the command). */
+    readonly name?: string;
+  };
 
 export type CommandResource = CommandProps & { readonly type: 'command' };
 

@@ -11,7 +11,7 @@ export interface CommonProps {
 /** The notify/tags of a resource, checked. */
 export function commonFields(props: CommonProps, where: string): { notify: string[]; tags: string[] } {
   const notify = props.notify === undefined ? [] : stringList(props.notify, `${where}.notify`);
-  notify.forEach((name, index) => oneLine(name, `${where}.notify[${index}]`));
+  for (const [index, name] of notify.entries()) oneLine(name, `${where}.notify[${index}]`);
   return { notify, tags: props.tags === undefined ? [] : stringList(props.tags, `${where}.tags`) };
 }
 

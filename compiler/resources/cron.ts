@@ -49,9 +49,10 @@ export function compileCron(resource: CronResource): Step {
 
 function timing(schedule: Schedule, field: string): string {
   knownKeys(schedule, ['minute', 'hour', 'day', 'month', 'weekday', 'special'], field);
-  if ('special' in schedule) return `@${oneOf(schedule.special, `${field}.special`, ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'] as const)}`;
+  if ('special' in schedule)
+    return `@${oneOf(schedule.special, `${field}.special`, ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'] as const)}`;
   return (['minute', 'hour', 'day', 'month', 'weekday'] as const)
-    .map((key) => identifier(schedule[key] ?? '*', `${field}.${key}`, /^[A-Za-z0-9*\/,-]+$/, 'cron field'))
+    .map((key) => identifier(schedule[key] ?? '*', `${field}.${key}`, /^[A-Za-z0-9*/,-]+$/, 'cron field'))
     .join(' ');
 }
 
@@ -62,7 +63,8 @@ function timing(schedule: Schedule, field: string): string {
 function jobCommand(value: unknown, field: string): string {
   const command = oneLine(value, field);
   if (command.trim() === '') throw new ValidationError(field, 'must not be blank');
-  if (command.trimStart().startsWith('*')) throw new ValidationError(field, `must not start with "*" (a sixth schedule field?): ${JSON.stringify(command)}`);
+  if (command.trimStart().startsWith('*'))
+    throw new ValidationError(field, `must not start with "*" (a sixth schedule field?): ${JSON.stringify(command)}`);
   return command;
 }
 
@@ -78,7 +80,14 @@ function cronFile(resource: CronFileProps & { type: 'cron' }): Step {
     return `${key}=${oneLine(value, `${where}.environment.${key}`)}\n`;
   });
   const job = `${timing(resource.schedule, `${where}.schedule`)} ${principal(resource.user, `${where}.user`)} ${jobCommand(resource.command, `${where}.command`)}\n`;
-  const step = compileFile({ type: 'file', path, content: `# Managed by bosun.\n${env.join('')}${job}`, mode: '0644', owner: 'root', group: 'root' });
+  const step = compileFile({
+    type: 'file',
+    path,
+    content: `# Managed by bosun.\n${env.join('')}${job}`,
+    mode: '0644',
+    owner: 'root',
+    group: 'root',
+  });
   return { ...step, name: `cron ${path}`, resource: 'cron', ...commonFields(resource, where) };
 }
 

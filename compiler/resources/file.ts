@@ -40,7 +40,8 @@ export function compileFile(resource: FileResource): Step {
   const path = absolutePath(resource.path, 'file.path');
   const where = `file(${path})`;
   const content = textOrSecret(resource.content, `${where}.content`);
-  const sensitive = resource.content instanceof Secret || (resource.sensitive !== undefined && bool(resource.sensitive, `${where}.sensitive`));
+  const sensitive =
+    resource.content instanceof Secret || (resource.sensitive !== undefined && bool(resource.sensitive, `${where}.sensitive`));
   const wanted = attributes(resource, where);
   const contentValue = resource.content instanceof Secret ? resource.content : content;
   const validate = resource.validate === undefined ? undefined : validateCommand(resource.validate, `${where}.validate`);

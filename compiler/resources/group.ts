@@ -31,7 +31,13 @@ export function compileGroup(resource: GroupResource): Step {
   const gid = resource.gid === undefined ? undefined : id(resource.gid, `${where}.gid`);
   const system = resource.system !== undefined && bool(resource.system, `${where}.system`);
   if (state === 'absent') {
-    return { name: `group ${name} absent`, resource: 'group', ...commonFields(resource, where), check: sh`! getent group ${name} >/dev/null`, apply: sh`groupdel ${name}` };
+    return {
+      name: `group ${name} absent`,
+      resource: 'group',
+      ...commonFields(resource, where),
+      check: sh`! getent group ${name} >/dev/null`,
+      apply: sh`groupdel ${name}`,
+    };
   }
   return {
     name: `group ${name}`,

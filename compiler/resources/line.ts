@@ -82,9 +82,10 @@ export function compileLine(resource: LineResource): Step {
   if (state === 'present' && resource.line === undefined) oneLine(undefined, `${where}.line`);
   if (state === 'absent' && regexp === '' && resource.line === undefined) oneLine(undefined, `${where}.regexp`);
   const create = resource.state !== 'absent' && resource.create !== undefined && bool(resource.create, `${where}.create`);
-  const transform = state === 'present'
-    ? sh`BOSUN_LINE=${lineText} BOSUN_REGEXP=${regexp} BOSUN_AFTER=${value('insertAfter')} BOSUN_BEFORE=${value('insertBefore')} awk ${PRESENT}`
-    : sh`BOSUN_LINE=${lineText} BOSUN_REGEXP=${regexp} awk ${ABSENT}`;
+  const transform =
+    state === 'present'
+      ? sh`BOSUN_LINE=${lineText} BOSUN_REGEXP=${regexp} BOSUN_AFTER=${value('insertAfter')} BOSUN_BEFORE=${value('insertBefore')} awk ${PRESENT}`
+      : sh`BOSUN_LINE=${lineText} BOSUN_REGEXP=${regexp} awk ${ABSENT}`;
   const edit = { path, transform, create: create || state === 'absent' };
   return {
     name: `line ${path}: ${state === 'present' ? lineText : regexp || lineText}`,

@@ -31,7 +31,10 @@ export function compileService(resource: ServiceResource): Step {
   const name = identifier(resource.name, 'service.name', NAME, 'service name');
   const where = `service(${name})`;
   const enabled = resource.enabled === undefined ? undefined : bool(resource.enabled, `${where}.enabled`);
-  const state = resource.state === undefined ? undefined : oneOf(resource.state, `${where}.state`, ['running', 'stopped', 'restarted', 'reloaded'] as const);
+  const state =
+    resource.state === undefined
+      ? undefined
+      : oneOf(resource.state, `${where}.state`, ['running', 'stopped', 'restarted', 'reloaded'] as const);
   if (enabled === undefined && state === undefined) throw new ValidationError(where, 'give enabled, state, or both');
   const action = state === 'restarted' || state === 'reloaded';
   const isActive = byInit(sh`systemctl is-active --quiet ${name}`, sh`service ${name} status >/dev/null 2>&1`);
@@ -42,19 +45,25 @@ export function compileService(resource: ServiceResource): Step {
   if (state === 'running') steady.push(isActive);
   if (state === 'stopped') steady.push(sh`! { ${isActive}; }`);
   const verify = [...steady, ...(action ? [isActive] : [])];
-  const verb = state === 'restarted' ? 'restart' : state === 'reloaded' ? 'reload' : state === 'running' ? 'start' : 'stop';
+  const at = enabled === undefined ? undefined : code(enabled ? 'enable' : 'disable');
+  const label = [name, at === undefined ? undefined : `${at.text}d`, state].filter((part) => part !== undefined).join(' ');
   // update-rc.d enable/disable only flips existing rc links: `defaults` makes them first (a no-op when present).
   return {
-    name: `service ${name}${enabled === undefined ? '' : enabled ? ' enabled' : ' disabled'}${state === undefined ? '' : ` ${state}`}`,
+    name: `service ${label}`,
     resource: 'service',
     ...commonFields(resource, where),
     ...(action ? { alwaysChanges: true, verify: allOf(verify) } : { check: allOf(steady) }),
     apply: lines(
-      enabled === undefined ? undefined : sh`${byInit(sh`systemctl ${code(enabled ? 'enable' : 'disable')} ${name}`, sh`update-rc.d ${name} defaults && update-rc.d ${name} ${code(enabled ? 'enable' : 'disable')}`)} || exit 1`,
-      state === undefined ? undefined : sh`${byInit(sh`systemctl ${code(verb)} ${name}`, sh`service ${name} ${code(verb)}`)} || exit 1`,
+      at === undefined
+        ? undefined
+        : sh`${byInit(sh`systemctl ${at} ${name}`, sh`update-rc.d ${name} defaults && update-rc.d ${name} ${at}`)} || exit 1`,
+      state === undefined ? undefined : sh`${byInit(sh`systemctl ${VERBS[state]} ${name}`, sh`service ${name} ${VERBS[state]}`)} || exit 1`,
     ),
   };
 }
+
+/** The init system's verb that brings a service to each state. */
+const VERBS = { running: code('start'), stopped: code('stop'), restarted: code('restart'), reloaded: code('reload') } as const;
 
 function byInit(systemd: Shell, sysv: Shell): Shell {
   return sh`if [ "$_bosun_init" = systemd ]; then ${systemd}; else ${sysv}; fi`;

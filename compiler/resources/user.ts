@@ -40,24 +40,35 @@ export function compileUser(resource: UserResource): Step {
   const where = `user(${name})`;
   const state = oneOf(resource.state ?? 'present', `${where}.state`, ['present', 'absent'] as const);
   if (state === 'absent') {
-    return { name: `user ${name} absent`, resource: 'user', ...commonFields(resource, where), check: sh`! getent passwd ${name} >/dev/null`, apply: sh`userdel ${name}` };
+    return {
+      name: `user ${name} absent`,
+      resource: 'user',
+      ...commonFields(resource, where),
+      check: sh`! getent passwd ${name} >/dev/null`,
+      apply: sh`userdel ${name}`,
+    };
   }
   const uid = resource.uid === undefined ? undefined : id(resource.uid, `${where}.uid`);
   const primary = resource.group === undefined ? undefined : principal(resource.group, `${where}.group`);
-  const groups = resource.groups === undefined ? [] : stringList(resource.groups, `${where}.groups`).map((g, i) => principal(g, `${where}.groups[${i}]`));
+  const groups =
+    resource.groups === undefined
+      ? []
+      : stringList(resource.groups, `${where}.groups`).map((g, i) => principal(g, `${where}.groups[${i}]`));
   const home = resource.home === undefined ? undefined : absolutePath(resource.home, `${where}.home`);
   const shell = resource.shell === undefined ? undefined : absolutePath(resource.shell, `${where}.shell`);
   const comment = resource.comment === undefined ? undefined : oneLine(resource.comment, `${where}.comment`);
   if (comment?.includes(':')) throw new ValidationError(`${where}.comment`, "must not contain ':' (the passwd field separator)");
   // useradd/usermod fail at run time on these ("failure while writing changes to /etc/passwd").
-  if (comment !== undefined && /[\u0000-\u001f\u007f]/.test(comment)) throw new ValidationError(`${where}.comment`, 'must not contain control characters (tab, escape, DEL…): passwd cannot hold them');
+  if (comment !== undefined && /[\u0000-\u001f\u007f]/.test(comment))
+    throw new ValidationError(`${where}.comment`, 'must not contain control characters (tab, escape, DEL…): passwd cannot hold them');
   const system = resource.system !== undefined && bool(resource.system, `${where}.system`);
   const createHome = resource.createHome === undefined ? !system : bool(resource.createHome, `${where}.createHome`);
   // passwd fields: 3 uid, 4 gid, 5 comment, 6 home, 7 shell.
   const field = (n: number): Shell => sh`"$(getent passwd ${name} | cut -d: -f${code(String(n))})"`;
   const checks: Shell[] = [sh`getent passwd ${name} >/dev/null`];
   if (uid !== undefined) checks.push(sh`[ ${field(3)} = ${uid} ]`);
-  if (primary !== undefined) checks.push(sh`{ [ ${field(4)} = ${primary} ] || [ ${field(4)} = "$(getent group ${primary} | cut -d: -f3)" ]; }`);
+  if (primary !== undefined)
+    checks.push(sh`{ [ ${field(4)} = ${primary} ] || [ ${field(4)} = "$(getent group ${primary} | cut -d: -f3)" ]; }`);
   if (comment !== undefined) checks.push(sh`[ ${field(5)} = ${comment} ]`);
   if (home !== undefined) checks.push(sh`[ ${field(6)} = ${home} ]`);
   if (shell !== undefined) checks.push(sh`[ ${field(7)} = ${shell} ]`);
@@ -66,7 +77,7 @@ export function compileUser(resource: UserResource): Step {
     join([
       uid === undefined ? undefined : sh`-u ${uid}`,
       primary === undefined ? undefined : sh`-g ${primary}`,
-      groups.length === 0 ? undefined : forCreate ? sh`-G ${groups.join(',')}` : sh`-a -G ${groups.join(',')}`,
+      groups.length === 0 ? undefined : sh`${code(forCreate ? '-G' : '-a -G')} ${groups.join(',')}`,
       home === undefined ? undefined : sh`-d ${home}`,
       shell === undefined ? undefined : sh`-s ${shell}`,
       comment === undefined ? undefined : sh`-c ${comment}`,

@@ -84,9 +84,24 @@ export function readEc2Config(yaml: YamlFile): Ec2Config {
   };
 
   const known = new Set([
-    'plugin', 'regions', 'filters', 'keyed_groups', 'leading_separator', 'hostnames', 'compose',
-    'cache', 'cache_ttl', 'cache_timeout', 'cache_dir', 'cache_connection', 'cache_plugin',
-    'endpoint', 'endpoint_url', 'profile', 'aws_profile', 'max_attempts',
+    'plugin',
+    'regions',
+    'filters',
+    'keyed_groups',
+    'leading_separator',
+    'hostnames',
+    'compose',
+    'cache',
+    'cache_ttl',
+    'cache_timeout',
+    'cache_dir',
+    'cache_connection',
+    'cache_plugin',
+    'endpoint',
+    'endpoint_url',
+    'profile',
+    'aws_profile',
+    'max_attempts',
   ]);
   for (const [key, e] of fields) {
     if (!known.has(key)) {
@@ -136,7 +151,8 @@ function list(yaml: YamlFile, entry: Entry, field: string): { node: Node; at: Or
 
 function readRegions(yaml: YamlFile, entry: Entry): { name: string; at: Origin }[] {
   const items = list(yaml, entry, 'regions');
-  if (items.length === 0) throw invalid('regions', 'give at least one region (e.g. regions: [us-east-1])', entry?.at ?? { file: yaml.file });
+  if (items.length === 0)
+    throw invalid('regions', 'give at least one region (e.g. regions: [us-east-1])', entry?.at ?? { file: yaml.file });
   return items.map(({ node, at }) => {
     const name = yaml.value(node);
     if (typeof name !== 'string') throw invalid('regions', `a region is a name, got ${describe(name)}`, at);
@@ -171,7 +187,8 @@ function readKeyedGroups(yaml: YamlFile, entry: Entry): KeyedGroup[] {
     if (!isMap(node)) throw invalid('keyed_groups', `an entry must be a mapping with a key, got ${describe(yaml.value(node))}`, at);
     const fields = new Map(yaml.entries(node, 'keyed_groups').map((e) => [e.key, e]));
     for (const [key, e] of fields) {
-      if (!KEYED_GROUP_KEYS.has(key)) throw invalid(`keyed_groups.${key}`, `unknown key (expected ${[...KEYED_GROUP_KEYS].join(', ')})`, e.at);
+      if (!KEYED_GROUP_KEYS.has(key))
+        throw invalid(`keyed_groups.${key}`, `unknown key (expected ${[...KEYED_GROUP_KEYS].join(', ')})`, e.at);
     }
     const text = (name: string): string | undefined => {
       const e = fields.get(name);

@@ -18,7 +18,11 @@ export function parseExpression(text: string, field: string, at: Origin): Expres
   while (rest !== '') {
     const m = token.exec(rest);
     if (m === null || (path.length === 0 && !m[1])) {
-      throw invalid(field, `'${text}' is not a variable path (like tags.Role or tags['a:b']) or a quoted string; bosun does not evaluate Jinja`, at);
+      throw invalid(
+        field,
+        `'${text}' is not a variable path (like tags.Role or tags['a:b']) or a quoted string; bosun does not evaluate Jinja`,
+        at,
+      );
     }
     if (path.length === 0 && m[0].startsWith('.')) throw invalid(field, `'${text}' starts with '.'`, at);
     path.push(m[1] ?? m[3] ?? m[4]!);

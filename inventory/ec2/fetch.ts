@@ -7,7 +7,15 @@ import { snakeCase } from './snake-case.ts';
 export type InstanceData = Record<string, unknown>;
 
 // Error codes that mean "these credentials may not do this", as EC2 spells them.
-const DENIED = new Set(['AuthFailure', 'UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'OptInRequired']);
+const DENIED = new Set([
+  'AuthFailure',
+  'UnauthorizedOperation',
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'OptInRequired',
+]);
 
 /**
  * Every instance of one region matching the config's filters, following
@@ -66,17 +74,29 @@ function explain(error: unknown, config: Ec2Config, region: { name: string; at: 
     );
   }
   if (DENIED.has(name)) {
-    return unreadable(`AWS denied ec2:DescribeInstances in ${region.name}: ${name}: ${e.message} (check the credentials' IAM policy)`, where, error);
+    return unreadable(
+      `AWS denied ec2:DescribeInstances in ${region.name}: ${name}: ${e.message} (check the credentials' IAM policy)`,
+      where,
+      error,
+    );
   }
   if (name === 'InvalidParameterValue' || name === 'InvalidFilter' || name === 'InvalidParameterCombination') {
     return unreadable(`EC2 refused the filters: ${name}: ${e.message}`, { ...config.filtersAt }, error);
   }
   if (e.code === 'ENOTFOUND' || /getaddrinfo ENOTFOUND/.test(e.message ?? '')) {
-    return unreadable(`cannot resolve the EC2 endpoint for region ${region.name} (${e.message}): is the region enabled and the network up?`, where, error);
+    return unreadable(
+      `cannot resolve the EC2 endpoint for region ${region.name} (${e.message}): is the region enabled and the network up?`,
+      where,
+      error,
+    );
   }
   if (e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message ?? '')) {
     return unreadable(`cannot connect to the EC2 endpoint ${config.endpoint ?? ''} for ${region.name}: ${e.message}`, where, error);
   }
   const status = e.$metadata?.httpStatusCode;
-  return unreadable(`EC2 DescribeInstances failed in ${region.name}: ${name || 'error'}${status ? ` (HTTP ${status})` : ''}: ${e.message}`, where, error);
+  return unreadable(
+    `EC2 DescribeInstances failed in ${region.name}: ${name || 'error'}${status ? ` (HTTP ${status})` : ''}: ${e.message}`,
+    where,
+    error,
+  );
 }

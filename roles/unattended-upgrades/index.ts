@@ -47,7 +47,18 @@ export const DEFAULT_ORIGINS: readonly string[] = [
   'o=UbuntuESM,a=${distro_codename}',
 ];
 
-const KEYS = ['origins', 'updatePackageListsDays', 'unattendedUpgradeDays', 'automaticReboot', 'automaticRebootTime', 'removeUnusedDependencies', 'logDir', 'logRotate', 'logRotateFrequency', 'updateCache'];
+const KEYS = [
+  'origins',
+  'updatePackageListsDays',
+  'unattendedUpgradeDays',
+  'automaticReboot',
+  'automaticRebootTime',
+  'removeUnusedDependencies',
+  'logDir',
+  'logRotate',
+  'logRotateFrequency',
+  'updateCache',
+];
 
 /** Automatic security updates with unattended-upgrades, as in the EC2 update procedure. */
 export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
@@ -58,9 +69,11 @@ export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
   const logDir = (props.logDir ?? '/var/log/unattended-upgrades').replace(/\/+$/, '') as AbsolutePath;
   const reboot = props.automaticReboot ?? false;
   const rebootTime = props.automaticRebootTime ?? '02:00';
-  if (!/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/.test(rebootTime)) throw new ValidationError(`${where}.automaticRebootTime`, `must be HH:MM, got ${JSON.stringify(rebootTime)}`);
+  if (!/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/.test(rebootTime))
+    throw new ValidationError(`${where}.automaticRebootTime`, `must be HH:MM, got ${JSON.stringify(rebootTime)}`);
   const frequency = props.logRotateFrequency ?? 'monthly';
-  if (!['daily', 'weekly', 'monthly'].includes(frequency)) throw new ValidationError(`${where}.logRotateFrequency`, `must be daily, weekly or monthly, got ${JSON.stringify(frequency)}`);
+  if (!['daily', 'weekly', 'monthly'].includes(frequency))
+    throw new ValidationError(`${where}.logRotateFrequency`, `must be daily, weekly or monthly, got ${JSON.stringify(frequency)}`);
   const bool = (value: boolean): string => (value ? 'true' : 'false');
 
   const unattended = [
@@ -124,6 +137,7 @@ function aptString(value: string, field: string): string {
 }
 
 function wholeNumber(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ValidationError(field, `must be a whole number >= 0, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new ValidationError(field, `must be a whole number >= 0, got ${JSON.stringify(value)}`);
   return value;
 }

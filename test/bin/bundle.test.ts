@@ -14,7 +14,10 @@ describe('bin/bundle: one cached ES module per entry', () => {
     process.env.XDG_CACHE_HOME = join(dir, 'cache');
     await mkdir(join(dir, 'src', 'lib'), { recursive: true });
     await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
-    await writeFile(join(dir, 'src', 'lib', 'where.ts'), 'export const where: string = import.meta.url;\nexport const dir: string = import.meta.dirname;\n');
+    await writeFile(
+      join(dir, 'src', 'lib', 'where.ts'),
+      'export const where: string = import.meta.url;\nexport const dir: string = import.meta.dirname;\n',
+    );
     // A package import: found through the project's node_modules, imported by absolute path.
     await symlink(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
     await writeFile(
@@ -46,6 +49,11 @@ describe('bin/bundle: one cached ES module per entry', () => {
     expect(second).not.to.equal(first);
     expect((await import(second)).default.where).to.equal('moved');
     // The superseded bundle is gone: one per entry is kept.
-    expect(await readFile(fileURLToPath(first)).then(() => 'kept', () => 'removed')).to.equal('removed');
+    expect(
+      await readFile(fileURLToPath(first)).then(
+        () => 'kept',
+        () => 'removed',
+      ),
+    ).to.equal('removed');
   });
 });

@@ -39,7 +39,10 @@ export default definePlaybook({
   });
 
   async function bosunAsUser(args: string[], input = '') {
-    return user.run([process.execPath, join(user.repo, 'bin/bosun.js'), ...args, join(root, 'playbook.ts'), '--no-typecheck'], { input, cwd: root });
+    return user.run([process.execPath, join(user.repo, 'bin/bosun.js'), ...args, join(root, 'playbook.ts'), '--no-typecheck'], {
+      input,
+      cwd: root,
+    });
   }
 
   it('without -K: the host fails with the reason (sudo wants a password), exit 4', async () => {

@@ -24,10 +24,22 @@ describe('compiler/compile-plan', () => {
     it('keeps only steps with a selected tag (role tags count), and every handler', async () => {
       const { dir, dispose } = await tempDir();
       try {
-        const web = role({ name: 'web', tags: ['web'], resources: [file({ path: `${dir}/web`, content: 'w', notify: ['done'] })], handlers: [handler('done', command({ argv: ['touch', `${dir}/handled`] }))] });
-        const db = role({ name: 'db', resources: [file({ path: `${dir}/db`, content: 'd', tags: ['db'] }), file({ path: `${dir}/untagged`, content: 'u' })] });
+        const web = role({
+          name: 'web',
+          tags: ['web'],
+          resources: [file({ path: `${dir}/web`, content: 'w', notify: ['done'] })],
+          handlers: [handler('done', command({ argv: ['touch', `${dir}/handled`] }))],
+        });
+        const db = role({
+          name: 'db',
+          resources: [file({ path: `${dir}/db`, content: 'd', tags: ['db'] }), file({ path: `${dir}/untagged`, content: 'u' })],
+        });
         const plays = [{ name: 'all', hosts: 'all', roles: [web, db] }];
-        expect(compilePlan(testHost(), plays).steps.map((s) => s.name)).to.deep.equal([`file ${dir}/web`, `file ${dir}/db`, `file ${dir}/untagged`]);
+        expect(compilePlan(testHost(), plays).steps.map((s) => s.name)).to.deep.equal([
+          `file ${dir}/web`,
+          `file ${dir}/db`,
+          `file ${dir}/untagged`,
+        ]);
         expect(compilePlan(testHost(), plays, { tags: [] }).steps).to.have.length(3);
         expect(compilePlan(testHost(), plays, { tags: ['db'] }).steps.map((s) => s.name)).to.deep.equal([`file ${dir}/db`]);
         const webOnly = compilePlan(testHost(), plays, { tags: ['web', 'nothing'] });
@@ -43,7 +55,13 @@ describe('compiler/compile-plan', () => {
 
     it('a play can choose roles from the host', () => {
       const host = { ...testHost(), vars: { site: 'a' } };
-      const plan = compilePlan(host, [{ name: 'p', hosts: 'all', roles: (h) => [role({ name: 'r', resources: [file({ path: `/etc/site-${String(h.vars.site)}`, content: '' })] })] }]);
+      const plan = compilePlan(host, [
+        {
+          name: 'p',
+          hosts: 'all',
+          roles: (h) => [role({ name: 'r', resources: [file({ path: `/etc/site-${String(h.vars.site)}`, content: '' })] })],
+        },
+      ]);
       expect(plan.steps.map((s) => s.name)).to.deep.equal(['file /etc/site-a']);
     });
   });
@@ -69,9 +87,17 @@ describe('compiler/compile-plan', () => {
     for (const [what, resource, field] of cases) {
       it(what, async () => {
         const { dir, dispose } = await tempDir();
-        const spy: Transport & { calls: number } = { calls: 0, async run() { this.calls += 1; throw new Error('ran'); } };
+        const spy: Transport & { calls: number } = {
+          calls: 0,
+          async run() {
+            this.calls += 1;
+            throw new Error('ran');
+          },
+        };
         try {
-          const error = thrown(() => planOf([file({ path: `${dir}/first`, content: 'valid step before the bad one' }), resource as Resource]));
+          const error = thrown(() =>
+            planOf([file({ path: `${dir}/first`, content: 'valid step before the bad one' }), resource as Resource]),
+          );
           expect(error.field).to.equal(field);
           expect(error.message.startsWith(`${field}: `)).to.equal(true);
           expect(spy.calls).to.equal(0);
@@ -91,7 +117,11 @@ describe('compiler/compile-plan', () => {
       expect(thrown(() => unattendedUpgrades({ logRotate: 'four' as never })).field).to.equal('unattendedUpgrades.logRotate');
       expect(thrown(() => unattendedUpgrades({ origins: ['a"b'] })).field).to.equal('unattendedUpgrades.origins[0]');
       expect(thrown(() => unattendedUpgrades({ automaticRebootTime: '25:00' })).field).to.equal('unattendedUpgrades.automaticRebootTime');
-      expect(thrown(() => compilePlan(testHost(), [{ name: 'p', hosts: 'all', roles: [unattendedUpgrades({ logDir: 'var/log' as `/${string}` })] }])).field).to.match(/^(unattendedUpgrades\.logDir|directory\.path)$/);
+      expect(
+        thrown(() =>
+          compilePlan(testHost(), [{ name: 'p', hosts: 'all', roles: [unattendedUpgrades({ logDir: 'var/log' as `/${string}` })] }]),
+        ).field,
+      ).to.match(/^(unattendedUpgrades\.logDir|directory\.path)$/);
     });
   });
 });

@@ -55,12 +55,21 @@ describe('compiler: random text in free-text positions comes back byte-exact (pr
 
   it('symlink targets', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(shellText.filter((t) => t !== ''), { minLength: 4, maxLength: 4 }), async (targets) => {
-        await roundTrip(async (dir, k) => {
-          const path = `${dir}/link-${k}` as AbsolutePath;
-          return { resources: [symlink({ path, target: targets[k]! })], check: async () => expect(await readlink(path)).to.equal(targets[k]) };
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(
+          shellText.filter((t) => t !== ''),
+          { minLength: 4, maxLength: 4 },
+        ),
+        async (targets) => {
+          await roundTrip(async (dir, k) => {
+            const path = `${dir}/link-${k}` as AbsolutePath;
+            return {
+              resources: [symlink({ path, target: targets[k]! })],
+              check: async () => expect(await readlink(path)).to.equal(targets[k]),
+            };
+          });
+        },
+      ),
       runs,
     );
   });
@@ -80,7 +89,10 @@ describe('compiler: random text in free-text positions comes back byte-exact (pr
           await writeFile(path, before);
           const wanted = `${key}=${text}`;
           return {
-            resources: [line({ path, line: wanted, regexp: `^${ereLiteral(`${key}=`)}` }), line({ path, line: text, insertAfter: `^${ereLiteral('[other]')}$` })],
+            resources: [
+              line({ path, line: wanted, regexp: `^${ereLiteral(`${key}=`)}` }),
+              line({ path, line: text, insertAfter: `^${ereLiteral('[other]')}$` }),
+            ],
             check: async () => {
               const lines = `# first\n${wanted}\n[other]\n${text === wanted || text === '# first' || text === '[other]' ? '' : `${text}\n`}`;
               expect(await readFile(path, 'utf8')).to.equal(lines);
@@ -94,38 +106,57 @@ describe('compiler: random text in free-text positions comes back byte-exact (pr
 
   it('block bodies and markers', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(shellText, oneLineText, oneLineText, oneLineText), { minLength: 6, maxLength: 6 }), async (values) => {
-        await roundTrip(async (dir, k) => {
-          const [body, marker, open, close] = values[k]!;
-          const begin = `${marker.replace('{mark}', '')} {mark}`.replace('{mark}', `<${open}`);
-          const end = `${marker.replace('{mark}', '')} {mark}`.replace('{mark}', `>${close}`);
-          const safeBody = body.split('\n').filter((l) => l !== begin && l !== end).join('\n');
-          const path = `${dir}/block-${k}` as AbsolutePath;
-          await writeFile(path, 'head\n');
-          const inner = safeBody.replace(/\n$/, '');
-          return {
-            resources: [block({ path, block: safeBody, marker: `${marker.replace('{mark}', '')} {mark}`, markerBegin: `<${open}`, markerEnd: `>${close}` })],
-            check: async () => expect(await readFile(path, 'utf8')).to.equal(`head\n${begin}\n${inner === '' ? '' : `${inner}\n`}${end}\n`),
-          };
-        }, 6);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(shellText, oneLineText, oneLineText, oneLineText), { minLength: 6, maxLength: 6 }),
+        async (values) => {
+          await roundTrip(async (dir, k) => {
+            const [body, marker, open, close] = values[k]!;
+            const begin = `${marker.replace('{mark}', '')} {mark}`.replace('{mark}', `<${open}`);
+            const end = `${marker.replace('{mark}', '')} {mark}`.replace('{mark}', `>${close}`);
+            const safeBody = body
+              .split('\n')
+              .filter((l) => l !== begin && l !== end)
+              .join('\n');
+            const path = `${dir}/block-${k}` as AbsolutePath;
+            await writeFile(path, 'head\n');
+            const inner = safeBody.replace(/\n$/, '');
+            return {
+              resources: [
+                block({
+                  path,
+                  block: safeBody,
+                  marker: `${marker.replace('{mark}', '')} {mark}`,
+                  markerBegin: `<${open}`,
+                  markerEnd: `>${close}`,
+                }),
+              ],
+              check: async () =>
+                expect(await readFile(path, 'utf8')).to.equal(`head\n${begin}\n${inner === '' ? '' : `${inner}\n`}${end}\n`),
+            };
+          }, 6);
+        },
+      ),
       editRuns,
     );
   });
 
   it('command argv and env values reach the command as they are', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.array(shellText, { maxLength: 5 }), shellText), { minLength: 4, maxLength: 4 }), async (values) => {
-        await roundTrip(async (dir, k) => {
-          const [args, env] = values[k]!;
-          const out = `${dir}/argv-${k}` as AbsolutePath;
-          const writer = 'out=$1; shift; { for a; do printf "%s\\0" "$a"; done; printf "%s" "$BOSUN_V"; } >"$out.tmp" && mv "$out.tmp" "$out"';
-          return {
-            resources: [command({ argv: ['sh', '-c', writer, 'sh', out, ...args], env: { BOSUN_V: env }, creates: out })],
-            check: async () => expect(await readFile(out, 'utf8')).to.equal(args.map((a) => `${a}\0`).join('') + env),
-          };
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.array(shellText, { maxLength: 5 }), shellText), { minLength: 4, maxLength: 4 }),
+        async (values) => {
+          await roundTrip(async (dir, k) => {
+            const [args, env] = values[k]!;
+            const out = `${dir}/argv-${k}` as AbsolutePath;
+            const writer =
+              'out=$1; shift; { for a; do printf "%s\\0" "$a"; done; printf "%s" "$BOSUN_V"; } >"$out.tmp" && mv "$out.tmp" "$out"';
+            return {
+              resources: [command({ argv: ['sh', '-c', writer, 'sh', out, ...args], env: { BOSUN_V: env }, creates: out })],
+              check: async () => expect(await readFile(out, 'utf8')).to.equal(args.map((a) => `${a}\0`).join('') + env),
+            };
+          });
+        },
+      ),
       runs,
     );
   });

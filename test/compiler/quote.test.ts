@@ -42,7 +42,12 @@ describe('compiler/quote', () => {
     it(`round-trips any text byte-exact through real ${shell.join(' ')} -c 'printf %s …'`, () => {
       fc.assert(
         fc.property(fc.array(shellText, { minLength: 1, maxLength: 20 }), (values) => {
-          expect(echoBack(shell, values.map((value) => quote(value)))).to.deep.equal(values);
+          expect(
+            echoBack(
+              shell,
+              values.map((value) => quote(value)),
+            ),
+          ).to.deep.equal(values);
         }),
         propertyRuns(40),
       );
@@ -51,7 +56,12 @@ describe('compiler/quote', () => {
 
   it('keeps a quoted word one word, whatever IFS and globbing would do to it', () => {
     const values = ['a b', '*', '-n', '', ' ', '\n', 'x\ty', '$IFS', '"', "'", '\\', '`id`'];
-    expect(echoBack(['sh'], values.map((value) => quote(value)))).to.deep.equal(values);
+    expect(
+      echoBack(
+        ['sh'],
+        values.map((value) => quote(value)),
+      ),
+    ).to.deep.equal(values);
   });
 });
 

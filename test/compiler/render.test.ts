@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { readFile, readlink, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Plan } from '../../compiler/plan.ts';
 import { block, directory, file, handler, line, secret, symlink, command, absent } from '../../index.ts';
 import { renderPlan } from '../../compiler/render.ts';
@@ -74,17 +73,37 @@ describe('compiler/render', () => {
         const apply = await execa(bin, [...args, '-s', 'apply'], { input: script, reject: false });
         expect(apply.exitCode, apply.stderr).to.equal(0);
         expect(apply.stdout).to.contain('@@bosun {"t":"end"}');
-        expect(results(apply.stdout)).to.deep.equal({ 0: 'changed', 1: 'changed', 2: 'changed', 3: 'changed', 4: 'changed', 5: 'changed', 6: 'ok', 7: 'changed' });
+        expect(results(apply.stdout)).to.deep.equal({
+          0: 'changed',
+          1: 'changed',
+          2: 'changed',
+          3: 'changed',
+          4: 'changed',
+          5: 'changed',
+          6: 'ok',
+          7: 'changed',
+        });
         expect(await readFile(`${dir}/etc/app/app.conf`, 'utf8')).to.equal('a = 1\nb = "two"\nc = 3\n');
         expect((await stat(`${dir}/etc/app`)).mode & 0o777).to.equal(0o750);
         expect(await readlink(`${dir}/etc/app/current`)).to.equal('app.conf');
-        expect(await readFile(`${dir}/etc/app/extra.conf`, 'utf8')).to.equal('# BEGIN BOSUN MANAGED BLOCK\nx\ny\n# END BOSUN MANAGED BLOCK\n');
+        expect(await readFile(`${dir}/etc/app/extra.conf`, 'utf8')).to.equal(
+          '# BEGIN BOSUN MANAGED BLOCK\nx\ny\n# END BOSUN MANAGED BLOCK\n',
+        );
         await stat(`${dir}/reloaded`);
         const tree = await listTree(dir);
         const check = await execa(bin, [...args, '-s', 'check'], { input: script, reject: false });
         expect(check.exitCode, check.stderr).to.equal(0);
         // The line step rewrites app.conf that the file step owns: the two disagree, as they should be reported.
-        expect(results(check.stdout)).to.deep.equal({ 0: 'ok', 1: 'would-change', 2: 'ok', 3: 'ok', 4: 'ok', 5: 'ok', 6: 'ok', 7: 'unknown' });
+        expect(results(check.stdout)).to.deep.equal({
+          0: 'ok',
+          1: 'would-change',
+          2: 'ok',
+          3: 'ok',
+          4: 'ok',
+          5: 'ok',
+          6: 'ok',
+          7: 'unknown',
+        });
         expect(await listTree(dir)).to.deep.equal(tree);
       } finally {
         await dispose();

@@ -44,11 +44,21 @@ describe('compiler: role parameters are checked by the type checker', function (
   });
 
   it('the fixture holds six wrong parameters', () => {
-    expect(expected.map((e) => e.why)).to.deep.equal(['unknown key', 'wrong type', 'relative path literal', 'bad mode literal', 'symbolic mode', 'relative path literal']);
+    expect(expected.map((e) => e.why)).to.deep.equal([
+      'unknown key',
+      'wrong type',
+      'relative path literal',
+      'bad mode literal',
+      'symbolic mode',
+      'relative path literal',
+    ]);
   });
 
   it('reports exactly one error per wrong parameter, on its line, and no other', () => {
-    expect(found.map((f) => f.line).sort((a, b) => a - b), JSON.stringify(found, null, 2)).to.deep.equal(expected.map((e) => e.line));
+    expect(
+      found.map((f) => f.line).sort((a, b) => a - b),
+      JSON.stringify(found, null, 2),
+    ).to.deep.equal(expected.map((e) => e.line));
   });
 
   const cases: [string, string, RegExp][] = [

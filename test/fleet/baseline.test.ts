@@ -62,7 +62,10 @@ describe('baseline playbook on a fleet @fleet', function () {
 
   it('a managed file edited by hand: check exits 2 naming the host, the step and the diff, and writes nothing', async () => {
     const drifted = fleet.hosts[1]!;
-    const edit = await fleet.exec(drifted, `sed -i 's/"7"/"3"/' /etc/apt/apt.conf.d/20auto-upgrades && grep -c '"3"' /etc/apt/apt.conf.d/20auto-upgrades`);
+    const edit = await fleet.exec(
+      drifted,
+      `sed -i 's/"7"/"3"/' /etc/apt/apt.conf.d/20auto-upgrades && grep -c '"3"' /etc/apt/apt.conf.d/20auto-upgrades`,
+    );
     expect(edit.stdout, 'the edit took').to.equal('1');
     const filesBefore = await listings();
     const sessionsBefore = await sessions();

@@ -10,7 +10,8 @@ const BOSUN = fileURLToPath(new URL('../../bin/bosun.js', import.meta.url));
 export async function writeInventory(fleet: Fleet, hosts: readonly FleetHost[] = fleet.hosts, name = 'inventory.ini'): Promise<string> {
   const path = join(fleet.dir, name);
   const lines = hosts.map(
-    (host) => `${host.name} ansible_host=${host.address} ansible_port=${host.port} ansible_user=root ansible_ssh_private_key_file=${fleet.privateKeyFile}`,
+    (host) =>
+      `${host.name} ansible_host=${host.address} ansible_port=${host.port} ansible_user=root ansible_ssh_private_key_file=${fleet.privateKeyFile}`,
   );
   await writeFile(path, `[fleet]\n${lines.join('\n')}\n`);
   return path;
@@ -55,7 +56,18 @@ export async function bosun(
   const json = join(fleet.dir, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const child = execa(
     'node',
-    [BOSUN, command, options.playbook ?? 'playbooks/baseline.ts', '-i', options.inventory, '-F', options.sshConfig, '--json', json, ...(options.args ?? [])],
+    [
+      BOSUN,
+      command,
+      options.playbook ?? 'playbooks/baseline.ts',
+      '-i',
+      options.inventory,
+      '-F',
+      options.sshConfig,
+      '--json',
+      json,
+      ...(options.args ?? []),
+    ],
     { reject: false, stdin: 'ignore', cwd: fileURLToPath(new URL('../..', import.meta.url)), lines: false },
   );
   let pending = '';
@@ -89,5 +101,8 @@ export async function listing(fleet: Fleet, host: FleetHost): Promise<string> {
 export function listingDiff(before: string, after: string): string[] {
   const a = new Set(before.split('\n'));
   const b = new Set(after.split('\n'));
-  return [...[...a].filter((line) => !b.has(line)).map((line) => `- ${line}`), ...[...b].filter((line) => !a.has(line)).map((line) => `+ ${line}`)];
+  return [
+    ...[...a].filter((line) => !b.has(line)).map((line) => `- ${line}`),
+    ...[...b].filter((line) => !a.has(line)).map((line) => `+ ${line}`),
+  ];
 }

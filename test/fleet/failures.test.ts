@@ -6,7 +6,11 @@ import { writeKnownHosts } from '../support/known-hosts.ts';
 import { bosun, writeInventory, writeSshConfig } from './bosun-cli.ts';
 
 /** Files the baseline playbook manages, whose content must never be seen half-written. */
-const MANAGED = ['/etc/apt/apt.conf.d/50unattended-upgrades', '/etc/apt/apt.conf.d/20auto-upgrades', '/etc/logrotate.d/unattended-upgrades'];
+const MANAGED = [
+  '/etc/apt/apt.conf.d/50unattended-upgrades',
+  '/etc/apt/apt.conf.d/20auto-upgrades',
+  '/etc/logrotate.d/unattended-upgrades',
+];
 
 /**
  * What goes wrong on a real fleet: host keys that are unknown or changed, a host
@@ -51,7 +55,10 @@ describe('failures on a fleet @fleet', function () {
       const other = join(fleet.dir, 'other_host_key');
       await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
       const otherKey = (await execa('cat', [`${other}.pub`])).stdout.split(' ').slice(0, 2).join(' ');
-      await writeKnownHosts(forged, fleet.hosts.map((each, i) => (i === 0 ? { ...each, hostKey: otherKey } : each)));
+      await writeKnownHosts(
+        forged,
+        fleet.hosts.map((each, i) => (i === 0 ? { ...each, hostKey: otherKey } : each)),
+      );
       const config = await writeSshConfig(fleet, forged, 'ssh_config.forged');
       for (const args of [[], ['--accept-new-host-keys']]) {
         const run = await bosun('check', fleet, { inventory, sshConfig: config, args });
@@ -71,7 +78,12 @@ describe('failures on a fleet @fleet', function () {
       const run = await bosun('apply', fleet, { inventory, sshConfig, args: ['--forks', '4'] });
       expect(run.exitCode, run.stdout + run.stderr).to.equal(4);
       const statuses = Object.fromEntries(run.report.hosts.map((each) => [each.host, each.status]));
-      expect(statuses).to.deep.equal({ [host(0).name]: 'changed', [host(1).name]: 'changed', [host(2).name]: 'changed', [stopped.name]: 'unreachable' });
+      expect(statuses).to.deep.equal({
+        [host(0).name]: 'changed',
+        [host(1).name]: 'changed',
+        [host(2).name]: 'changed',
+        [stopped.name]: 'unreachable',
+      });
       expect(run.report.hosts.find((each) => each.host === stopped.name)?.reason).to.match(/Connection refused/);
       expect(run.stdout).to.match(new RegExp(`unreachable +${stopped.name}`));
       await fleet.boot(stopped);

@@ -6,7 +6,6 @@ import { execa } from 'execa';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { createLocalUser, type LocalUser } from '../support/local-user.ts';
 
-
 /**
  * bosun run by an ordinary user whose own ~/.ssh/config says how to reach a host:
  * the inventory names only an alias, and OpenSSH (reading the user's config, as it
@@ -28,7 +27,14 @@ describe('a user’s own ~/.ssh/config reaches a host the inventory names by ali
     await copyFile(fleet.knownHostsFile, join(ssh, 'known_hosts'));
     await writeFile(
       join(ssh, 'config'),
-      ['Host web-alias', `  HostName ${host().address}`, `  Port ${host().port}`, '  User root', '  IdentityFile ~/.ssh/fleet_key', ''].join('\n'),
+      [
+        'Host web-alias',
+        `  HostName ${host().address}`,
+        `  Port ${host().port}`,
+        '  User root',
+        '  IdentityFile ~/.ssh/fleet_key',
+        '',
+      ].join('\n'),
     );
     await execa('chown', ['-R', `${user.name}:`, ssh]);
     await chmod(join(ssh, 'fleet_key'), 0o600);
@@ -54,7 +60,18 @@ export default definePlaybook({
   });
 
   const bosun = (command: string) =>
-    user.run([process.execPath, join(user.repo, 'bin/bosun.js'), command, join(work, 'playbook.ts'), '-i', join(work, 'inventory.ini'), '--no-typecheck'], { cwd: work });
+    user.run(
+      [
+        process.execPath,
+        join(user.repo, 'bin/bosun.js'),
+        command,
+        join(work, 'playbook.ts'),
+        '-i',
+        join(work, 'inventory.ini'),
+        '--no-typecheck',
+      ],
+      { cwd: work },
+    );
 
   it('check reaches the aliased host (one session on it) and apply converges it', async () => {
     const before = await fleet.sessionCounts(host());

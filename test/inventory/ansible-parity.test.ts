@@ -93,17 +93,40 @@ describe('inventory: same hosts, groups and vars as ansible-inventory --list', f
   describe('host patterns select what `ansible PATTERN --list-hosts` selects', () => {
     const file = join(fixtures, 'patterns.ini');
     const patterns = [
-      'all', '*', 'webservers', 'prod', 'webservers:dbservers', 'webservers,dbservers', 'webservers:&staging',
-      'webservers:!staging', 'webservers,dbservers,!staging,&prod', '!staging', 'web*', '*.example.com:!web*',
-      'db?.example.com', 'web[13].example.com', '~(web|db)1\\.', 'webservers[0]', 'webservers[-1]', 'webservers[1:2]',
-      'nothing:webservers', 'ungrouped',
+      'all',
+      '*',
+      'webservers',
+      'prod',
+      'webservers:dbservers',
+      'webservers,dbservers',
+      'webservers:&staging',
+      'webservers:!staging',
+      'webservers,dbservers,!staging,&prod',
+      '!staging',
+      'web*',
+      '*.example.com:!web*',
+      'db?.example.com',
+      'web[13].example.com',
+      '~(web|db)1\\.',
+      'webservers[0]',
+      'webservers[-1]',
+      'webservers[1:2]',
+      'nothing:webservers',
+      'ungrouped',
     ];
     const theirs = new Map<string, string[]>();
     before(async () => {
       await Promise.all(
         patterns.map(async (pattern) => {
           const result = await execa('ansible', [pattern, '-i', file, '--list-hosts'], { env: ansibleEnv(home) });
-          theirs.set(pattern, result.stdout.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== ''));
+          theirs.set(
+            pattern,
+            result.stdout
+              .split('\n')
+              .slice(1)
+              .map((l) => l.trim())
+              .filter((l) => l !== ''),
+          );
         }),
       );
     });

@@ -37,10 +37,25 @@ describe('inventory/connection', () => {
   it('lets bosun_* variables win over ansible_* ones', () => {
     const connection = connectionFor(
       'h',
-      { ansible_host: 'a', bosun_host: 'b', ansible_port: 22, bosun_port: 2200, bosun_ssh_args: ['-v'], bosun_proxy_jump: 'jump@bastion', bosun_become: false },
+      {
+        ansible_host: 'a',
+        bosun_host: 'b',
+        ansible_port: 22,
+        bosun_port: 2200,
+        bosun_ssh_args: ['-v'],
+        bosun_proxy_jump: 'jump@bastion',
+        bosun_become: false,
+      },
       nowhere,
     );
-    expect(connection).to.deep.equal({ transport: 'ssh', address: 'b', port: 2200, extraArgs: ['-v'], proxyJump: 'jump@bastion', become: { enabled: false } });
+    expect(connection).to.deep.equal({
+      transport: 'ssh',
+      address: 'b',
+      port: 2200,
+      extraArgs: ['-v'],
+      proxyJump: 'jump@bastion',
+      become: { enabled: false },
+    });
   });
 
   it('maps ansible_connection=local and chroot', () => {
@@ -48,7 +63,10 @@ describe('inventory/connection', () => {
       transport: 'local',
       become: { enabled: true },
     });
-    expect(connectionFor('img', { ansible_connection: 'chroot', ansible_host: '/srv/root' }, nowhere)).to.deep.equal({ transport: 'chroot', root: '/srv/root' });
+    expect(connectionFor('img', { ansible_connection: 'chroot', ansible_host: '/srv/root' }, nowhere)).to.deep.equal({
+      transport: 'chroot',
+      root: '/srv/root',
+    });
     expect(connectionFor('x', { ansible_connection: 'smart' }, nowhere).transport).to.equal('ssh');
   });
 
@@ -67,7 +85,9 @@ describe('inventory/connection', () => {
         connectionFor('h', vars, () => ({ file: 'group_vars/all.yml', line: 3 }));
         expect.fail('no error');
       } catch (error) {
-        expect((error as ValidationError).describe()).to.match(/^group_vars\/all\.yml:3: /).and.to.match(message);
+        expect((error as ValidationError).describe())
+          .to.match(/^group_vars\/all\.yml:3: /)
+          .and.to.match(message);
       }
     });
   }

@@ -11,7 +11,11 @@ describe('inventory/extra-vars', () => {
 
   it('reads inline JSON/YAML and @files, later values winning', async () => {
     const dir = writeTree({ 'vars.yml': 'port: 2222\nlist: [1, 2]\n' });
-    expect(await parseExtraVars(['{"port": 22, "debug": true}', '@vars.yml'], dir)).to.deep.equal({ port: 2222, debug: true, list: [1, 2] });
+    expect(await parseExtraVars(['{"port": 22, "debug": true}', '@vars.yml'], dir)).to.deep.equal({
+      port: 2222,
+      debug: true,
+      list: [1, 2],
+    });
   });
 
   it('refuses words without =, and files that are missing or not mappings', async () => {

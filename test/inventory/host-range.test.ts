@@ -6,7 +6,11 @@ const at = { file: 'hosts.ini', line: 7 };
 
 describe('inventory/host-range', () => {
   it('expands numeric ranges and keeps zero padding', () => {
-    expect(expandHostPattern('web[01:03].example.com', at).names).to.deep.equal(['web01.example.com', 'web02.example.com', 'web03.example.com']);
+    expect(expandHostPattern('web[01:03].example.com', at).names).to.deep.equal([
+      'web01.example.com',
+      'web02.example.com',
+      'web03.example.com',
+    ]);
     expect(expandHostPattern('web[8:10]', at).names).to.deep.equal(['web8', 'web9', 'web10']);
   });
 

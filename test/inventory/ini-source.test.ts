@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LoadError, ValidationError } from '../../compiler/errors.ts';
+import type { LoadError, ValidationError } from '../../compiler/errors.ts';
 import { InventoryGraph } from '../../inventory/graph.ts';
 import { readIniInventory } from '../../inventory/ini-source.ts';
 import { thrown } from '../support/thrown.ts';
@@ -27,7 +27,9 @@ describe('inventory/ini-source', () => {
         '',
         '[prod:children]',
         'web',
-      ].join('\n').replace(' ; still part of the value? no: shlex splits words', ''),
+      ]
+        .join('\n')
+        .replace(' ; still part of the value? no: shlex splits words', ''),
     );
     expect(graph.groups.get('ungrouped')!.hosts).to.deep.equal(['mail.example.com']);
     expect(graph.groups.get('web')!.hosts).to.deep.equal(['web1', 'web2']);

@@ -8,7 +8,15 @@ const fixtures = fileURLToPath(new URL('../fixtures/inventory/', import.meta.url
 async function run(argv: string[], cwd = fixtures): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await inventoryCommand(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd });
+  const code = await inventoryCommand(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -114,7 +122,7 @@ describe('cli/inventory-command', () => {
   });
 
   it('reads --limit @file as a list of host names', async () => {
-    const dir = writeTree({ 'a.ini': '[web]\nw1\nw2\nw3\n', 'retry': 'w1\nw3\n' });
+    const dir = writeTree({ 'a.ini': '[web]\nw1\nw2\nw3\n', retry: 'w1\nw3\n' });
     const { stdout } = await run(['graph', '-i', 'a.ini', '-l', '@retry'], dir);
     expect(stdout).to.contain('|--w1').and.contain('|--w3').and.not.contain('w2');
   });
@@ -125,7 +133,11 @@ describe('cli/inventory-command', () => {
   });
 
   const failures: [string, string[], RegExp][] = [
-    ['a --limit matching nothing', ['list', '-i', 'patterns.ini', '--limit', 'nosuch'], /^bosun inventory: limit: 'nosuch' matches no host\n$/],
+    [
+      'a --limit matching nothing',
+      ['list', '-i', 'patterns.ini', '--limit', 'nosuch'],
+      /^bosun inventory: limit: 'nosuch' matches no host\n$/,
+    ],
     ['a missing inventory', ['list', '-i', 'nowhere.ini'], /nowhere\.ini: inventory source not found/],
     ['a bad inventory', ['list', '-i', 'ansible-docs/undefined-child.ini'], /undefined-child\.ini:17: children:/],
     ['an unknown host', ['host', 'ghost', '-i', 'patterns.ini'], /host: no host named 'ghost'/],

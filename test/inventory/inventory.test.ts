@@ -26,7 +26,13 @@ describe('inventory/inventory: select and limit', () => {
   });
 
   it('composes limits (intersection)', () => {
-    expect(inventory.limit('prod:!d1').limit('db').hosts().map((h) => h.name)).to.deep.equal(['d2']);
+    expect(
+      inventory
+        .limit('prod:!d1')
+        .limit('db')
+        .hosts()
+        .map((h) => h.name),
+    ).to.deep.equal(['d2']);
   });
 
   it('refuses a limit that matches nothing, on field limit', () => {

@@ -56,7 +56,12 @@ describe('inventory/load', () => {
   it('with no source, gives the local machine', async () => {
     const inventory = await loadInventories([], { extraVars: { x: '1' } });
     expect(inventory.hosts()).to.deep.equal([
-      { name: 'localhost', groups: ['all', 'ungrouped'], vars: { ansible_connection: 'local', x: '1' }, connection: { transport: 'local' } },
+      {
+        name: 'localhost',
+        groups: ['all', 'ungrouped'],
+        vars: { ansible_connection: 'local', x: '1' },
+        connection: { transport: 'local' },
+      },
     ]);
   });
 

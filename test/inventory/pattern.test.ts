@@ -33,7 +33,15 @@ describe('inventory/pattern', () => {
   after(removeTrees);
 
   const names = (pattern: string): string[] => inventory.select(pattern).map((h) => h.name);
-  const everyone = ['mail.example.com', 'web1.example.com', 'web2.example.com', 'web3.example.com', 'db1.example.com', 'db2.example.com', 'old.example.com'];
+  const everyone = [
+    'mail.example.com',
+    'web1.example.com',
+    'web2.example.com',
+    'web3.example.com',
+    'db1.example.com',
+    'db2.example.com',
+    'old.example.com',
+  ];
 
   const cases: [string, string[]][] = [
     ['all', everyone],

@@ -49,7 +49,8 @@ describe('inventory/resolve: variable precedence', () => {
 
   it('ansible_group_priority orders groups of equal depth, and is not a variable', async () => {
     const dir = writeTree({
-      'hosts.yml': 'a_group:\n  hosts: {h: }\n  vars: {testvar: a, ansible_group_priority: 10}\nb_group:\n  hosts: {h: }\n  vars: {testvar: b}\n',
+      'hosts.yml':
+        'a_group:\n  hosts: {h: }\n  vars: {testvar: a, ansible_group_priority: 10}\nb_group:\n  hosts: {h: }\n  vars: {testvar: b}\n',
     });
     const inventory = await loadInventories([`${dir}/hosts.yml`], {});
     expect(inventory.host('h')!.vars).to.deep.equal({ testvar: 'a' });
@@ -64,7 +65,8 @@ describe('inventory/resolve: variable precedence', () => {
 
   it('depth is the longest path from all: a deeper group wins even when also a direct child of all', async () => {
     const dir = writeTree({
-      'hosts.ini': '[top:children]\nmid\n[mid:children]\ndeep\n[deep]\nh\n[other]\nh\n[deep:vars]\nx=deep\n[other:vars]\nx=other\n[mid:vars]\nx=mid\n',
+      'hosts.ini':
+        '[top:children]\nmid\n[mid:children]\ndeep\n[deep]\nh\n[other]\nh\n[deep:vars]\nx=deep\n[other:vars]\nx=other\n[mid:vars]\nx=mid\n',
     });
     const inventory = await loadInventories([`${dir}/hosts.ini`], {});
     expect(inventory.host('h')!.vars.x).to.equal('deep');

@@ -31,9 +31,15 @@ describe('inventory/shell-words', () => {
 
   it('gives back any words quoted by compiler/quote', () => {
     fc.assert(
-      fc.property(fc.array(fc.string().filter((s) => !s.includes('\0')), { minLength: 1, maxLength: 6 }), (words) => {
-        expect(splitShellWords(words.map((w) => quote(w)).join(' '))).to.deep.equal(words);
-      }),
+      fc.property(
+        fc.array(
+          fc.string().filter((s) => !s.includes('\0')),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (words) => {
+          expect(splitShellWords(words.map((w) => quote(w)).join(' '))).to.deep.equal(words);
+        },
+      ),
     );
   });
 });

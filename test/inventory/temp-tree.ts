@@ -21,7 +21,9 @@ export function removeTrees(): void {
 }
 
 /** Runs `body`, expecting it to reject, and returns the error for inspection. */
-export async function rejection(body: () => Promise<unknown>): Promise<Error & { file?: string; line?: number; field?: string; describe?: () => string }> {
+export async function rejection(
+  body: () => Promise<unknown>,
+): Promise<Error & { file?: string; line?: number; field?: string; describe?: () => string }> {
   try {
     await body();
   } catch (error) {

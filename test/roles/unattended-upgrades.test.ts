@@ -28,10 +28,22 @@ describe('roles/unattended-upgrades (chroot of Debian bookworm)', function () {
   });
   after(() => root?.dispose());
 
-  const inRoot = (...argv: string[]) => execa('chroot', [root.root, ...argv], { reject: false, all: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' }, extendEnv: false });
+  const inRoot = (...argv: string[]) =>
+    execa('chroot', [root.root, ...argv], {
+      reject: false,
+      all: true,
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' },
+      extendEnv: false,
+    });
 
   it('a check on the fresh image would change every step and writes nothing', () => {
-    expect(statuses(initialCheck), explain(initialCheck)).to.deep.equal(['would-change', 'would-change', 'would-change', 'would-change', 'would-change']);
+    expect(statuses(initialCheck), explain(initialCheck)).to.deep.equal([
+      'would-change',
+      'would-change',
+      'would-change',
+      'would-change',
+      'would-change',
+    ]);
     expect(initialCheck.steps[1]!.diff).to.contain('+Unattended-Upgrade::Origins-Pattern {');
   });
 

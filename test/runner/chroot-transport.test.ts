@@ -25,7 +25,10 @@ describe('runner/chroot-transport', function () {
       delete process.env.BOSUN_TEST_LEAK;
     }
     expect(lines[0]).to.match(/^12\.\d+$/);
-    expect(lines.slice(1)).to.deep.equal(['apply', 'path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin lang=C.UTF-8 leak=none']);
+    expect(lines.slice(1)).to.deep.equal([
+      'apply',
+      'path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin lang=C.UTF-8 leak=none',
+    ]);
   });
 
   it('writes inside the root only', async () => {

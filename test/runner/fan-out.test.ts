@@ -45,12 +45,16 @@ describe('runner/fan-out', () => {
 
   it('finishes a batch before the next starts', async () => {
     const order: string[] = [];
-    await fanOut(hosts(5), async (host) => {
-      order.push(`+${host}`);
-      await sleep(host === 'h1' ? 60 : 5);
-      order.push(`-${host}`);
-      return { host, ok: true };
-    }, { forks: 5, serial: [2, 3], isFailure });
+    await fanOut(
+      hosts(5),
+      async (host) => {
+        order.push(`+${host}`);
+        await sleep(host === 'h1' ? 60 : 5);
+        order.push(`-${host}`);
+        return { host, ok: true };
+      },
+      { forks: 5, serial: [2, 3], isFailure },
+    );
     expect(order.indexOf('-h1')).to.be.lessThan(order.indexOf('+h3'));
   });
 
@@ -67,7 +71,10 @@ describe('runner/fan-out', () => {
     expect(events[0]).to.equal('batch 0: h1,h2');
     expect(events[3]).to.equal('batch 1: h3,h4');
     expect(events).to.have.length(6);
-    expect(out.batches).to.deep.equal([['h1', 'h2'], ['h3', 'h4']]);
+    expect(out.batches).to.deep.equal([
+      ['h1', 'h2'],
+      ['h3', 'h4'],
+    ]);
   });
 
   it('a failed host never stops the other hosts of its batch', async () => {
@@ -99,10 +106,14 @@ describe('runner/fan-out', () => {
   });
 
   it('turns an exception into a result with onError, and the batch goes on', async () => {
-    const out = await fanOut(hosts(3), async (host) => {
-      if (host === 'h2') throw new Error('boom');
-      return { host, ok: true };
-    }, { forks: 3, isFailure, onError: (host) => ({ host, ok: false }) });
+    const out = await fanOut(
+      hosts(3),
+      async (host) => {
+        if (host === 'h2') throw new Error('boom');
+        return { host, ok: true };
+      },
+      { forks: 3, isFailure, onError: (host) => ({ host, ok: false }) },
+    );
     expect(out.results.get('h2')).to.deep.equal({ host: 'h2', ok: false });
     expect(out.results.size).to.equal(3);
   });
@@ -111,12 +122,16 @@ describe('runner/fan-out', () => {
     const ran: string[] = [];
     let caught: unknown;
     try {
-      await fanOut(hosts(3), async (host) => {
-        if (host === 'h1') throw new Error('boom');
-        await sleep(20);
-        ran.push(host);
-        return { host, ok: true };
-      }, { forks: 3, isFailure });
+      await fanOut(
+        hosts(3),
+        async (host) => {
+          if (host === 'h1') throw new Error('boom');
+          await sleep(20);
+          ran.push(host);
+          return { host, ok: true };
+        },
+        { forks: 3, isFailure },
+      );
     } catch (error) {
       caught = error;
     }
@@ -127,12 +142,16 @@ describe('runner/fan-out', () => {
   it('an interruption starts no new host and reaches running hosts through their signal', async () => {
     const controller = new AbortController();
     const aborted: string[] = [];
-    const out = await fanOut(hosts(4), async (host, signal) => {
-      if (host === 'h1') setTimeout(() => controller.abort(), 10);
-      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      aborted.push(host);
-      return { host, ok: false };
-    }, { forks: 2, isFailure, signal: controller.signal });
+    const out = await fanOut(
+      hosts(4),
+      async (host, signal) => {
+        if (host === 'h1') setTimeout(() => controller.abort(), 10);
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        aborted.push(host);
+        return { host, ok: false };
+      },
+      { forks: 2, isFailure, signal: controller.signal },
+    );
     expect(aborted).to.have.members(['h1', 'h2']);
     expect(out.notRun).to.deep.equal(['h3', 'h4']);
   });

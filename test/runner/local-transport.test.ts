@@ -8,7 +8,13 @@ import type { RunRequest } from '../../runner/transport.ts';
 async function run(script: string, extra: Partial<RunRequest> = {}) {
   const lines: string[] = [];
   let stderr = '';
-  const outcome = await new LocalTransport().run({ script, mode: 'check', onLine: (line) => lines.push(line), onStderr: (text) => (stderr += text), ...extra });
+  const outcome = await new LocalTransport().run({
+    script,
+    mode: 'check',
+    onLine: (line) => lines.push(line),
+    onStderr: (text) => (stderr += text),
+    ...extra,
+  });
   return { outcome, lines, stderr };
 }
 
@@ -23,7 +29,7 @@ describe('runner/local-transport', () => {
   it('keeps lines whole across pipe chunks, multi-byte characters included', async () => {
     const { lines } = await run(`i=0; while [ $i -lt 3000 ]; do printf '%s😀é中\\n' "$i"; i=$((i + 1)); done`);
     expect(lines).to.have.length(3000);
-    lines.forEach((line, i) => expect(line).to.equal(`${i}😀é中`));
+    for (const [i, line] of lines.entries()) expect(line).to.equal(`${i}😀é中`);
   });
 
   it('a cancelled session ends at once, with what the script runs, and says so', async () => {
@@ -38,7 +44,10 @@ describe('runner/local-transport', () => {
     expect(outcome.reason).to.match(/cancelled/);
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Gone, or dead and waiting for init to reap it (state Z).
-    const state = await readFile(`/proc/${lines[0]}/stat`, 'utf8').then((stat) => stat.split(') ')[1]![0], () => 'gone');
+    const state = await readFile(`/proc/${lines[0]}/stat`, 'utf8').then(
+      (stat) => stat.split(') ')[1]![0],
+      () => 'gone',
+    );
     expect(state, "the script's sleep is still running").to.be.oneOf(['gone', 'Z']);
   });
 });
@@ -49,7 +58,12 @@ describe('runner/local-transport with become (sudo, run here as root)', () => {
   async function runAs(transport: LocalTransport) {
     const lines: string[] = [];
     let stderr = '';
-    const outcome = await transport.run({ script, mode: 'apply', onLine: (line) => lines.push(line), onStderr: (text) => (stderr += text) });
+    const outcome = await transport.run({
+      script,
+      mode: 'apply',
+      onLine: (line) => lines.push(line),
+      onStderr: (text) => (stderr += text),
+    });
     return { outcome, lines, stderr };
   }
 
@@ -69,7 +83,7 @@ describe('runner/local-transport with become (sudo, run here as root)', () => {
     expect(existsSync('/tmp/bosun-leak')).to.equal(false);
   });
 
-  it('an unknown become user fails before any step ran, in sudo\'s words', async () => {
+  it("an unknown become user fails before any step ran, in sudo's words", async () => {
     const { outcome, lines } = await runAs(new LocalTransport({ become: { enabled: true, user: 'bosun-no-such-user' } }));
     expect(lines).to.deep.equal([]);
     expect(outcome.exitCode).to.not.equal(0);

@@ -7,14 +7,31 @@ import { renderChecked } from '../support/render-checked.ts';
 
 describe('runner/frames: the framed events run-host reads', () => {
   it('parses each kind of event', () => {
-    expect(parseFrame('@@bosun {"t":"facts","pkg":"apt","init":"systemd","os":"debian/bookworm"}')).to.deep.equal({ t: 'facts', pkg: 'apt', init: 'systemd', os: 'debian/bookworm' });
+    expect(parseFrame('@@bosun {"t":"facts","pkg":"apt","init":"systemd","os":"debian/bookworm"}')).to.deep.equal({
+      t: 'facts',
+      pkg: 'apt',
+      init: 'systemd',
+      os: 'debian/bookworm',
+    });
     expect(parseFrame('@@bosun {"t":"result","i":3,"s":"failed","rc":125}')).to.deep.equal({ t: 'result', i: 3, s: 'failed', rc: 125 });
     expect(parseFrame('@@bosun {"t":"before","i":0,"b64":"aGk="}')).to.deep.equal({ t: 'before', i: 0, b64: 'aGk=' });
     expect(parseFrame('@@bosun {"t":"end"}')).to.deep.equal({ t: 'end' });
   });
 
   it('treats anything else as log output', () => {
-    for (const line of ['', 'plain output', '@@bosun', '@@bosun ', '@@bosun {not json', '@@bosun 42', '@@bosun null', '@@bosun "x"', '@@bosun {"no":"t"}', ' @@bosun {"t":"end"}', '@@bosunx {"t":"end"}']) {
+    for (const line of [
+      '',
+      'plain output',
+      '@@bosun',
+      '@@bosun ',
+      '@@bosun {not json',
+      '@@bosun 42',
+      '@@bosun null',
+      '@@bosun "x"',
+      '@@bosun {"no":"t"}',
+      ' @@bosun {"t":"end"}',
+      '@@bosunx {"t":"end"}',
+    ]) {
       expect(parseFrame(line), line).to.equal(undefined);
     }
   });
@@ -35,7 +52,10 @@ describe('runner/frames: the framed events run-host reads', () => {
       for (const mode of ['check', 'apply']) {
         const result = await execa('sh', ['-s', mode], { input: script, reject: false });
         const lines = result.stdout.split('\n');
-        expect(lines.every((line) => line.startsWith(FRAME_PREFIX) && parseFrame(line) !== undefined), result.stdout).to.equal(true);
+        expect(
+          lines.every((line) => line.startsWith(FRAME_PREFIX) && parseFrame(line) !== undefined),
+          result.stdout,
+        ).to.equal(true);
         const events = lines.map((line) => parseFrame(line)!);
         expect(events[0]!.t).to.equal('facts');
         expect(events.at(-1)).to.deep.equal({ t: 'end' });

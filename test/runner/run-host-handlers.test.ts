@@ -15,7 +15,13 @@ class Recording implements Transport {
   constructor(private readonly inner: Transport) {}
   run(request: RunRequest) {
     this.lines = [];
-    return this.inner.run({ ...request, onLine: (line) => (this.lines.push(line), request.onLine(line)) });
+    return this.inner.run({
+      ...request,
+      onLine: (line) => {
+        this.lines.push(line);
+        request.onLine(line);
+      },
+    });
   }
 }
 
@@ -28,7 +34,10 @@ describe('runner/run-host: handlers (chroot)', function () {
   const at = (path: string): string => join(root.root, path);
   const pendingList = (): Promise<string | undefined> => readFile(at(PENDING_HANDLERS_FILE), 'utf8').catch(() => undefined);
   const restarts = (): Promise<string> => readFile(at('var/log/app-restarts'), 'utf8').catch(() => '');
-  const restart = handler('restart app', command({ argv: ['sh', '-c', 'test ! -e /etc/app.broken && echo restarted >>/var/log/app-restarts'] }));
+  const restart = handler(
+    'restart app',
+    command({ argv: ['sh', '-c', 'test ! -e /etc/app.broken && echo restarted >>/var/log/app-restarts'] }),
+  );
 
   it('a notified handler still runs after a later step fails, once, and is not left pending', async () => {
     const plan = planOf(
@@ -49,7 +58,12 @@ describe('runner/run-host: handlers (chroot)', function () {
     expect(apply.status).to.equal('failed');
     expect(await restarts()).to.equal('restarted\n');
     expect(await pendingList()).to.equal(undefined);
-    expect(await lstat(at('etc/after-failure')).then(() => true, () => false)).to.equal(false);
+    expect(
+      await lstat(at('etc/after-failure')).then(
+        () => true,
+        () => false,
+      ),
+    ).to.equal(false);
   });
 
   it('a handler is not run when nothing notified it', async () => {
@@ -136,7 +150,11 @@ describe('runner/run-host: handlers (chroot)', function () {
     expect(await pendingList()).to.equal('restart app\n');
     expect(await restarts()).to.equal('');
 
-    const next = await runPlan(planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] }), root.transport, 'apply');
+    const next = await runPlan(
+      planOf([file({ path: '/etc/app.conf', content: 'a=1\n', notify: ['restart app'] })], { handlers: [restart] }),
+      root.transport,
+      'apply',
+    );
     expect(statuses(next), explain(next)).to.deep.equal(['changed', 'ok']);
     expect(next.steps[0]).to.include({ handler: 'restart app', pendingFromEarlierRun: true });
     expect(await restarts()).to.equal('restarted\n');

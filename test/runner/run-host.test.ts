@@ -40,7 +40,10 @@ describe('runner/run-host', () => {
   afterEach(() => dispose());
 
   it('a step whose check still fails after its apply is failed with rc 125', async () => {
-    const plan = planWith([step('never converges', { check: sh`[ -e ${`${dir}/never`} ]`, apply: sh`touch ${`${dir}/other`}` }), step('after', { check: code('false') })]);
+    const plan = planWith([
+      step('never converges', { check: sh`[ -e ${`${dir}/never`} ]`, apply: sh`touch ${`${dir}/other`}` }),
+      step('after', { check: code('false') }),
+    ]);
     const apply = await runPlan(plan, local, 'apply');
     expect(statuses(apply), explain(apply)).to.deep.equal(['failed', 'skipped']);
     expect(apply.steps[0]).to.include({ rc: 125 });
@@ -83,10 +86,18 @@ describe('runner/run-host', () => {
 
   it('a session that ends without the end event failed, whatever its exit code', async () => {
     const plan = planWith([step('s', { check: code('true') })]);
-    const died = await runHost(plan, renderChecked(plan), fake({ exitCode: 0, unreachable: false, stderr: 'line 1\nsh: 3: oops\n' }, ['@@bosun {"t":"start","i":0}']), { mode: 'check' });
+    const died = await runHost(
+      plan,
+      renderChecked(plan),
+      fake({ exitCode: 0, unreachable: false, stderr: 'line 1\nsh: 3: oops\n' }, ['@@bosun {"t":"start","i":0}']),
+      { mode: 'check' },
+    );
     expect(died).to.include({ status: 'failed', reason: 'line 1\nsh: 3: oops' });
     const unreachable = fake({ exitCode: undefined, unreachable: true, reason: 'connection refused', stderr: '' });
-    expect(await runHost(plan, renderChecked(plan), unreachable, { mode: 'check' })).to.include({ status: 'unreachable', reason: 'connection refused' });
+    expect(await runHost(plan, renderChecked(plan), unreachable, { mode: 'check' })).to.include({
+      status: 'unreachable',
+      reason: 'connection refused',
+    });
     expect(unreachable.calls).to.equal(1);
   });
 
@@ -118,7 +129,12 @@ describe('runner/run-host', () => {
     });
 
     it('are masked in a diff of a non-sensitive file that happens to contain them', () => {
-      const diff = renderDiff({ path: '/etc/x', probe: code(':'), desired: `token=${password}\n`, sensitive: false }, { before: 'token=old\n' }, [password], 65536);
+      const diff = renderDiff(
+        { path: '/etc/x', probe: code(':'), desired: `token=${password}\n`, sensitive: false },
+        { before: 'token=old\n' },
+        [password],
+        65536,
+      );
       expect(diff).to.contain(`+token=${MASK}`).and.not.to.contain(password);
     });
   });

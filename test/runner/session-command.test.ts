@@ -25,7 +25,7 @@ describe('runner/session-command', () => {
     const command = sessionCommand('check', { enabled: true }, true).text.replace(/^sudo -S -p '' /, '');
     for (const consumedBySudo of [false, true]) {
       const preamble = becomePreamble('echo LEAKED');
-      const input = (consumedBySudo ? preamble.slice(preamble.indexOf('\n') + 1) : preamble) + 'echo "ran $1"\n';
+      const input = `${consumedBySudo ? preamble.slice(preamble.indexOf('\n') + 1) : preamble}echo "ran $1"\n`;
       const result = await execa('sh', ['-c', command], { input });
       expect(result.stdout).to.equal('ran check');
     }
@@ -53,7 +53,10 @@ describe('runner/session-command with a time limit (run here with plain sh)', fu
 
   it('keeps the limit behind the become password preamble', async () => {
     const command = sessionCommand('check', { enabled: true }, true, 1).text.replace(/^sudo -S -p '' /, '');
-    const result = await execa('sh', ['-c', command], { input: `${becomePreamble('pw')}echo "started $1"; sleep 38; echo never\n`, reject: false });
+    const result = await execa('sh', ['-c', command], {
+      input: `${becomePreamble('pw')}echo "started $1"; sleep 38; echo never\n`,
+      reject: false,
+    });
     expect(result.stdout).to.equal('started check');
     expect(result.exitCode).to.equal(124);
   });
@@ -63,7 +66,12 @@ describe('runner/session-command with a time limit (run here with plain sh)', fu
     try {
       await symlink('/bin/sh', join(bin, 'sh'));
       const command = sessionCommand('check', undefined, false, 1).text;
-      const result = await execa('/bin/sh', ['-c', command], { input: 'echo "ran $1"\n', env: { PATH: bin }, extendEnv: false, reject: false });
+      const result = await execa('/bin/sh', ['-c', command], {
+        input: 'echo "ran $1"\n',
+        env: { PATH: bin },
+        extendEnv: false,
+        reject: false,
+      });
       expect(result.stdout).to.equal('ran check');
       expect(result.exitCode).to.equal(0);
     } finally {

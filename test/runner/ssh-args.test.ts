@@ -66,7 +66,10 @@ describe('runner/ssh-diagnosis', () => {
   });
 
   it('names an unknown host key', () => {
-    const d = diagnose({ ...facts, stderr: 'No ED25519 host key is known for 10.0.0.1 and you have requested strict checking.\nHost key verification failed.\n' });
+    const d = diagnose({
+      ...facts,
+      stderr: 'No ED25519 host key is known for 10.0.0.1 and you have requested strict checking.\nHost key verification failed.\n',
+    });
     expect(d.reason).to.match(/is not known and strict host key checking is on/);
   });
 
@@ -87,6 +90,10 @@ describe('runner/ssh-diagnosis', () => {
 
   it('says sudo wanted a password', () => {
     const d = diagnose({ ...facts, exitCode: 1, stderr: 'sudo: a password is required\n' });
-    expect(d).to.deep.equal({ unreachable: false, sessionDied: false, reason: 'sudo requires a password on this host and none was given (use --ask-become-pass)' });
+    expect(d).to.deep.equal({
+      unreachable: false,
+      sessionDied: false,
+      reason: 'sudo requires a password on this host and none was given (use --ask-become-pass)',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secret } from '../../compiler/secret.ts';
 import type { SshConnection } from '../../inventory/host.ts';
@@ -43,7 +43,11 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
   const host = (index: number): FleetHost => fleet.hosts[index]!;
 
   it('runs a script on sh -s MODE and passes its stdout lines and exit code', async () => {
-    const { outcome, lines } = await run(transport(fleet.connection(host(0))), 'echo "mode=$1"; hostname; echo "@@bosun {\\"x\\":1}"; exit 3\n', 'apply');
+    const { outcome, lines } = await run(
+      transport(fleet.connection(host(0))),
+      'echo "mode=$1"; hostname; echo "@@bosun {\\"x\\":1}"; exit 3\n',
+      'apply',
+    );
     expect(lines).to.deep.equal(['mode=apply', host(0).name, '@@bosun {"x":1}']);
     expect(outcome).to.include({ exitCode: 3, unreachable: false });
   });
@@ -123,14 +127,20 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
     const newKey = (await readFile(join(target.root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
     expect(newKey).not.to.equal(target.hostKey);
     for (const acceptNewHostKeys of [false, true]) {
-      const { outcome, lines } = await run(transport(fleet.connection(target), { knownHostsFile: known, acceptNewHostKeys }), 'echo never\n');
+      const { outcome, lines } = await run(
+        transport(fleet.connection(target), { knownHostsFile: known, acceptNewHostKeys }),
+        'echo never\n',
+      );
       expect(lines).to.deep.equal([]);
       expect(outcome.unreachable).to.equal(true);
       expect(outcome.reason).to.match(/host key of .* has CHANGED .*refused/);
     }
     // The known_hosts file was not rewritten to the new key.
     expect(await readFile(known, 'utf8')).not.to.contain(newKey);
-    await writeKnownHosts(fleet.knownHostsFile, fleet.hosts.map((each) => (each === target ? { ...each, hostKey: newKey } : each)));
+    await writeKnownHosts(
+      fleet.knownHostsFile,
+      fleet.hosts.map((each) => (each === target ? { ...each, hostKey: newKey } : each)),
+    );
   });
 
   it('becomes root through sudo -n for a NOPASSWD user', async () => {
@@ -224,7 +234,12 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
     const jump = host(0);
     const target = host(1);
     const before = await fleet.sessionCounts(target);
-    const connection: SshConnection = { transport: 'ssh', address: target.address, port: target.port, proxyJump: `${jump.address}:${jump.port}` };
+    const connection: SshConnection = {
+      transport: 'ssh',
+      address: target.address,
+      port: target.port,
+      proxyJump: `${jump.address}:${jump.port}`,
+    };
     const { outcome, lines } = await run(transport(connection, { sshConfigFile: config }), 'hostname\n');
     expect(outcome.exitCode, outcome.stderr).to.equal(0);
     expect(lines).to.deep.equal([target.name]);

@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /**
  * Last-resort teardown: mounts and processes a test made are released even when
  * the run is interrupted or a hook never ran. Each action is synchronous because
@@ -35,7 +37,7 @@ function install(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       runAll();
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+      process.exit(128 + constants.signals[signal]);
     });
   }
 }

@@ -33,7 +33,10 @@ describe('test/support/debian-base', function () {
       await writeFile(join(root, 'etc/overlay-marker'), 'x');
       await access(join(root, 'etc/overlay-marker'));
     });
-    const leaked = await access(join(base, 'etc/overlay-marker')).then(() => true, () => false);
+    const leaked = await access(join(base, 'etc/overlay-marker')).then(
+      () => true,
+      () => false,
+    );
     expect(leaked).to.equal(false);
   });
 
@@ -43,7 +46,10 @@ describe('test/support/debian-base', function () {
     await overlay.dispose();
     const mounts = await readFile('/proc/self/mountinfo', 'utf8');
     expect(mounts).not.to.contain(overlay.root);
-    const left = await access(overlay.dir).then(() => true, () => false);
+    const left = await access(overlay.dir).then(
+      () => true,
+      () => false,
+    );
     expect(left).to.equal(false);
   });
 });

@@ -103,13 +103,7 @@ async function build(dir: string, extra: readonly string[]): Promise<void> {
   const root = join(scratch, 'root');
   try {
     const mirror = await debianMirror();
-    await run('debootstrap', [
-      '--variant=minbase',
-      `--include=${[...BASE_PACKAGES, ...extra].join(',')}`,
-      'bookworm',
-      root,
-      mirror,
-    ]);
+    await run('debootstrap', ['--variant=minbase', `--include=${[...BASE_PACKAGES, ...extra].join(',')}`, 'bookworm', root, mirror]);
     await configure(scratch, root);
     await rename(scratch, dir);
   } catch (error) {
@@ -130,14 +124,14 @@ async function configure(dir: string, root: string): Promise<void> {
   // A locked account ('!') may be refused by sshd; '*' means "no password login" only.
   await chroot(root, 'usermod', '-p', '*', 'deploy');
   await run('chroot', [root, 'chpasswd'], `alice:${ALICE_PASSWORD}\n`);
-  await writeFile(
-    join(root, 'etc/sudoers.d/bosun-test'),
-    'deploy ALL=(ALL:ALL) NOPASSWD: ALL\nalice ALL=(ALL:ALL) ALL\n',
-    { mode: 0o440 },
-  );
+  await writeFile(join(root, 'etc/sudoers.d/bosun-test'), 'deploy ALL=(ALL:ALL) NOPASSWD: ALL\nalice ALL=(ALL:ALL) ALL\n', { mode: 0o440 });
   await run('chroot', [root, 'visudo', '-cq']);
 
-  for (const [home, user] of [['root', 'root'], ['home/deploy', 'deploy'], ['home/alice', 'alice']] as const) {
+  for (const [home, user] of [
+    ['root', 'root'],
+    ['home/deploy', 'deploy'],
+    ['home/alice', 'alice'],
+  ] as const) {
     const sshDir = join(root, home, '.ssh');
     await mkdir(sshDir, { recursive: true });
     await chmod(sshDir, 0o700);
@@ -162,7 +156,10 @@ async function configure(dir: string, root: string): Promise<void> {
   // A warm apt index, so package steps work in every host without each one
   // downloading the lists again.
   await run('chroot', [root, 'apt-get', 'update', '-q'], undefined, { LANG: 'C' });
-  await run('chroot', [root, 'apt-get', 'install', '-y', '-q', '--download-only', ...WARM_PACKAGES], undefined, { LANG: 'C', DEBIAN_FRONTEND: 'noninteractive' });
+  await run('chroot', [root, 'apt-get', 'install', '-y', '-q', '--download-only', ...WARM_PACKAGES], undefined, {
+    LANG: 'C',
+    DEBIAN_FRONTEND: 'noninteractive',
+  });
 }
 
 /**
@@ -212,4 +209,3 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
-

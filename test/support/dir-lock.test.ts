@@ -15,11 +15,15 @@ describe('test/support/dir-lock', () => {
     const lock = join(dir, 'l');
     const events: string[] = [];
     const hold = (name: string) =>
-      withDirLock(lock, async () => {
-        events.push(`${name}+`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        events.push(`${name}-`);
-      }, 10);
+      withDirLock(
+        lock,
+        async () => {
+          events.push(`${name}+`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          events.push(`${name}-`);
+        },
+        10,
+      );
     await Promise.all([hold('a'), hold('b'), hold('c')]);
     for (let i = 0; i < events.length; i += 2) {
       expect(events[i]?.[0]).to.equal(events[i + 1]?.[0]);

@@ -41,7 +41,14 @@ export interface Ec2EndpointOptions {
   readonly deniedKeys?: readonly string[];
 }
 
-const SUPPORTED_FILTERS = new Set(['instance-state-name', 'instance-id', 'instance-type', 'availability-zone', 'tag-key', 'private-ip-address']);
+const SUPPORTED_FILTERS = new Set([
+  'instance-state-name',
+  'instance-id',
+  'instance-type',
+  'availability-zone',
+  'tag-key',
+  'private-ip-address',
+]);
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
 
 /**
@@ -93,7 +100,8 @@ export class Ec2Endpoint {
 
     const failure = this.failures.shift();
     if (failure !== undefined) return this.error(res, failure);
-    if (scope === null) return this.error(res, { status: 401, code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials' });
+    if (scope === null)
+      return this.error(res, { status: 401, code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials' });
     if (this.options.accessKeys !== undefined && !this.options.accessKeys.includes(request.accessKeyId)) {
       return this.error(res, { status: 401, code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials' });
     }
@@ -101,7 +109,11 @@ export class Ec2Endpoint {
       return this.error(res, { status: 403, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' });
     }
     if (request.action !== 'DescribeInstances') {
-      return this.error(res, { status: 400, code: 'InvalidAction', message: `The action ${request.action} is not valid for this web service.` });
+      return this.error(res, {
+        status: 400,
+        code: 'InvalidAction',
+        message: `The action ${request.action} is not valid for this web service.`,
+      });
     }
     this.describeInstances(res, request);
   }
@@ -110,20 +122,31 @@ export class Ec2Endpoint {
     const filters = readFilters(request.params);
     for (const f of filters) {
       if (!SUPPORTED_FILTERS.has(f.name) && !f.name.startsWith('tag:')) {
-        return this.error(res, { status: 400, code: 'InvalidParameterValue', message: `The filter '${f.name}' is invalid` });
+        this.error(res, { status: 400, code: 'InvalidParameterValue', message: `The filter '${f.name}' is invalid` });
+        return;
       }
     }
     const matching = (this.options.regions[request.region] ?? []).filter((i) => filters.every((f) => matches(i, f)));
     const max = Number(request.params.MaxResults ?? '1000');
     if (request.params.MaxResults !== undefined && (max < 5 || max > 1000)) {
-      return this.error(res, { status: 400, code: 'InvalidParameterValue', message: 'Value for parameter maxResults is invalid. Expecting a value between 5 and 1000.' });
+      this.error(res, {
+        status: 400,
+        code: 'InvalidParameterValue',
+        message: 'Value for parameter maxResults is invalid. Expecting a value between 5 and 1000.',
+      });
+      return;
     }
     const pageSize = Math.min(max, this.options.pageSize ?? 1000);
     let start = 0;
     if (request.params.NextToken !== undefined) {
-      start = Number(Buffer.from(request.params.NextToken, 'base64url').toString('utf8').replace(/^offset:/, ''));
+      start = Number(
+        Buffer.from(request.params.NextToken, 'base64url')
+          .toString('utf8')
+          .replace(/^offset:/, ''),
+      );
       if (!Number.isInteger(start) || start < 0) {
-        return this.error(res, { status: 400, code: 'InvalidParameterValue', message: 'The token is invalid' });
+        this.error(res, { status: 400, code: 'InvalidParameterValue', message: 'The token is invalid' });
+        return;
       }
     }
     const page = matching.slice(start, start + pageSize);
@@ -165,24 +188,27 @@ function readFilters(params: Readonly<Record<string, string>>): { name: string; 
 
 function matches(instance: FakeInstance, filter: { name: string; values: string[] }): boolean {
   const tags = instance.tags ?? {};
-  const candidates: (string | undefined)[] = filter.name.startsWith('tag:')
-    ? [tags[filter.name.slice(4)]]
-    : filter.name === 'tag-key'
-      ? Object.keys(tags)
-      : [
-          {
-            'instance-state-name': instance.state ?? 'running',
-            'instance-id': instance.id,
-            'instance-type': instance.type ?? 't3.micro',
-            'availability-zone': instance.az,
-            'private-ip-address': instance.privateIp,
-          }[filter.name],
-        ];
+  const fields: Record<string, string | undefined> = {
+    'instance-state-name': instance.state ?? 'running',
+    'instance-id': instance.id,
+    'instance-type': instance.type ?? 't3.micro',
+    'availability-zone': instance.az,
+    'private-ip-address': instance.privateIp,
+  };
+  let candidates: (string | undefined)[] = [fields[filter.name]];
+  if (filter.name.startsWith('tag:')) candidates = [tags[filter.name.slice(4)]];
+  if (filter.name === 'tag-key') candidates = Object.keys(tags);
   return candidates.some((c) => c !== undefined && filter.values.some((v) => wildcard(v).test(c)));
 }
 
 function wildcard(value: string): RegExp {
-  return new RegExp(`^${value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  return new RegExp(
+    `^${value
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
 }
 
 function instanceXml(i: FakeInstance, region: string): string {

@@ -98,7 +98,21 @@ class NspawnHost implements RunningHost {
     // then fail each other's units (status 219/CGROUP, host "degraded").
     const child = execa(
       'sh',
-      ['-c', ENTER_OWN_CGROUP, 'sh', this.#cgroup, 'systemd-nspawn', '-q', '--register=no', '--keep-unit', '-D', this.root, '--boot', `--hostname=${this.name}`, '--console=read-only'],
+      [
+        '-c',
+        ENTER_OWN_CGROUP,
+        'sh',
+        this.#cgroup,
+        'systemd-nspawn',
+        '-q',
+        '--register=no',
+        '--keep-unit',
+        '-D',
+        this.root,
+        '--boot',
+        `--hostname=${this.name}`,
+        '--console=read-only',
+      ],
       { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false },
     );
     this.#child = child;
@@ -127,7 +141,16 @@ class NspawnHost implements RunningHost {
     this.#child = undefined;
     this.#unregister?.();
     // Empty cgroups are removed deepest first; what is still busy stays (best effort).
-    await execa('sh', ['-c', 'for d in "$@"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true', 'sh', ...CGROUP_ROOTS.map((r) => join(r, this.#cgroup))], { reject: false });
+    await execa(
+      'sh',
+      [
+        '-c',
+        'for d in "$@"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true',
+        'sh',
+        ...CGROUP_ROOTS.map((r) => join(r, this.#cgroup)),
+      ],
+      { reject: false },
+    );
   }
 
   async destroy(): Promise<void> {

@@ -72,7 +72,12 @@ describe('test/support/fleet @fleet', function () {
     await other.stop();
     const mounts = await readFile('/proc/self/mountinfo', 'utf8');
     expect(mounts).not.to.contain(host.root);
-    expect(await access(host.root).then(() => true, () => false)).to.equal(false);
+    expect(
+      await access(host.root).then(
+        () => true,
+        () => false,
+      ),
+    ).to.equal(false);
     const nspawn = await execa('sh', ['-c', `ps -eo args | grep -F -- ${JSON.stringify(host.root)} | grep -v grep || true`]);
     expect(nspawn.stdout.trim()).to.equal('');
   });

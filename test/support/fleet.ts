@@ -86,9 +86,7 @@ export async function startFleet(n: number, options: FleetOptions = {}): Promise
     unclaim();
   });
   try {
-    const created = await Promise.all(
-      numbers.map((k, i) => createHost(base.root, `${prefix}${i + 1}`, `127.0.10.${k}`, port)),
-    );
+    const created = await Promise.all(numbers.map((k, i) => createHost(base.root, `${prefix}${i + 1}`, `127.0.10.${k}`, port)));
     hosts.push(...created);
     await writeKnownHosts(fleet.knownHostsFile, hosts);
     await Promise.all(hosts.map((host) => fleet.boot(host, options.bootTimeoutMs)));
@@ -128,16 +126,26 @@ class BootedFleet implements Fleet {
 
   sshArgs(host: FleetHost, user = 'root'): string[] {
     return [
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${this.knownHostsFile}`,
-      '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'ConnectTimeout=5',
-      '-o', 'LogLevel=ERROR',
-      '-F', '/dev/null',
-      '-i', this.privateKeyFile,
-      '-p', String(host.port),
-      '-l', user,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${this.knownHostsFile}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'ConnectTimeout=5',
+      '-o',
+      'LogLevel=ERROR',
+      '-F',
+      '/dev/null',
+      '-i',
+      this.privateKeyFile,
+      '-p',
+      String(host.port),
+      '-l',
+      user,
       host.address,
     ];
   }
@@ -203,7 +211,9 @@ class BootedFleet implements Fleet {
       await this.waitForSsh(host, timeoutMs);
     } catch (error) {
       // Say what the host's own journal says: that is where a boot that stalled tells why.
-      throw new Error(`${(error as Error).message}\nlast lines of ${host.name}'s journal:\n${await this.#journalTail(host)}`, { cause: error });
+      throw new Error(`${(error as Error).message}\nlast lines of ${host.name}'s journal:\n${await this.#journalTail(host)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -211,7 +221,9 @@ class BootedFleet implements Fleet {
     const nspawn = this.#running(host).pid;
     const init = nspawn === undefined ? undefined : await containerInit(nspawn);
     if (init === undefined) return `${host.name}: not running, no journal`;
-    const result = await execa('journalctl', ['-D', `/proc/${init}/root/run/log/journal`, '--no-pager', '-q', '-n', '40'], { reject: false });
+    const result = await execa('journalctl', ['-D', `/proc/${init}/root/run/log/journal`, '--no-pager', '-q', '-n', '40'], {
+      reject: false,
+    });
     return result.stdout || result.stderr;
   }
 

@@ -19,7 +19,10 @@ export interface LocalUser {
    */
   readonly repo: string;
   /** Runs `argv` as this user (runuser), with HOME and the caches in the user's home. */
-  run(argv: readonly string[], options?: { input?: string; cwd?: string }): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
+  run(
+    argv: readonly string[],
+    options?: { input?: string; cwd?: string },
+  ): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
   /** Removes the user, its home and its sudo rule. Safe to call twice. */
   remove(): Promise<void>;
 }

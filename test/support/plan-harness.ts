@@ -32,8 +32,16 @@ export function testHost(root?: string): Host {
 }
 
 /** The plan of one role made of `resources` (and `handlers`), compiled as a playbook would be. */
-export function planOf(resources: readonly Resource[], options: { handlers?: readonly Handler[]; tags?: readonly string[]; compile?: CompileOptions; root?: string } = {}): Plan {
-  const role: Role = { name: 'test', resources, ...(options.handlers && { handlers: options.handlers }), ...(options.tags && { tags: options.tags }) };
+export function planOf(
+  resources: readonly Resource[],
+  options: { handlers?: readonly Handler[]; tags?: readonly string[]; compile?: CompileOptions; root?: string } = {},
+): Plan {
+  const role: Role = {
+    name: 'test',
+    resources,
+    ...(options.handlers && { handlers: options.handlers }),
+    ...(options.tags && { tags: options.tags }),
+  };
   return compilePlan(testHost(options.root), [{ name: 'test', hosts: 'all', roles: [role] }], options.compile ?? {});
 }
 
@@ -139,7 +147,10 @@ export async function chrootRoot(): Promise<ChrootRoot> {
     // overlayfs it copies /tmp up. Copy it up now, so tree listings show only real writes.
     await chmod(join(overlay.root, 'tmp'), 0o1777);
     const resolv = join(overlay.root, 'etc/resolv.conf');
-    const hasResolv = await access(resolv).then(() => true, () => false);
+    const hasResolv = await access(resolv).then(
+      () => true,
+      () => false,
+    );
     if (!hasResolv) {
       await mkdir(join(overlay.root, 'etc'), { recursive: true });
       await rm(resolv, { force: true });

@@ -15,7 +15,9 @@ export function renderChecked(plan: Plan): RenderedPlan {
   const result = spawnSync('shellcheck', ['--norc', '-s', 'sh', '-'], { input: rendered.script, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (result.error !== undefined) throw new Error(`could not run shellcheck (apt package "shellcheck"): ${result.error.message}`);
   if (result.status !== 0 || result.stdout.trim() !== '') {
-    throw new Error(`shellcheck -s sh refused the script of ${plan.host} (exit ${String(result.status)}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `shellcheck -s sh refused the script of ${plan.host} (exit ${String(result.status)}):\n${result.stdout}${result.stderr}`,
+    );
   }
   passed.add(rendered.hash);
   return rendered;

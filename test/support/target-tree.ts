@@ -14,13 +14,22 @@ export async function listTree(root: string, options: { readonly exclude?: reado
     const rel = relative(root, path);
     if (exclude.has(rel)) return;
     const stat = await lstat(path, { bigint: true });
-    const type = stat.isSymbolicLink() ? 'l' : stat.isDirectory() ? 'd' : stat.isFile() ? 'f' : 'o';
+    const type = typeLetter(stat);
     const target = stat.isSymbolicLink() ? ` -> ${JSON.stringify(await readlink(path))}` : '';
-    lines.push(`${JSON.stringify(`/${rel}`)} ${type} ${stat.mode.toString(8)} ${stat.uid}:${stat.gid} ${stat.size} m${stat.mtimeNs} c${stat.ctimeNs}${target}`);
+    lines.push(
+      `${JSON.stringify(`/${rel}`)} ${type} ${stat.mode.toString(8)} ${stat.uid}:${stat.gid} ${stat.size} m${stat.mtimeNs} c${stat.ctimeNs}${target}`,
+    );
     if (type === 'd') {
       for (const name of (await readdir(path)).sort()) await walk(join(path, name));
     }
   };
   await walk(root);
   return lines;
+}
+
+/** l, d, f, or o for anything else (a device, a fifo, a socket). */
+function typeLetter(stat: { isSymbolicLink(): boolean; isDirectory(): boolean; isFile(): boolean }): string {
+  if (stat.isSymbolicLink()) return 'l';
+  if (stat.isDirectory()) return 'd';
+  return stat.isFile() ? 'f' : 'o';
 }

@@ -5,7 +5,11 @@ import { ValidationError } from '../../../compiler/errors.ts';
 import { type AbsolutePath, assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('compiler/resources/absent', () => {
   let dir: AbsolutePath;
@@ -20,7 +24,11 @@ describe('compiler/resources/absent', () => {
     await writeFile(`${dir}/tree/deep/f`, 'y');
     await symlink(`${dir}/nowhere`, `${dir}/dangling`);
     await writeFile(`${dir}/kept`, 'k');
-    await assertConverges(planOf([absent({ path: `${dir}/file` }), absent({ path: `${dir}/tree` }), absent({ path: `${dir}/dangling` })]), local, tree);
+    await assertConverges(
+      planOf([absent({ path: `${dir}/file` }), absent({ path: `${dir}/tree` }), absent({ path: `${dir}/dangling` })]),
+      local,
+      tree,
+    );
     expect((await tree()).map((line) => line.split(' ')[0])).to.deep.equal(['"/"', '"/kept"']);
   });
 

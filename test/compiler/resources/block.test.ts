@@ -49,8 +49,17 @@ describe('compiler/resources/block', () => {
   });
 
   it('refuses markers that cannot be found again: equal begin and end, or a body line equal to a marker', () => {
-    expect(() => planOf([block({ path: path(), block: 'x', marker: '#', markerBegin: 'a', markerEnd: 'b' })])).to.throw(ValidationError, /block\(.*\)\.marker/);
-    expect(() => planOf([block({ path: path(), block: 'x', markerBegin: 'same', markerEnd: 'same' })])).to.throw(ValidationError, /block\(.*\)\.marker/);
-    expect(() => planOf([block({ path: path(), block: 'a\n# END BOSUN MANAGED BLOCK\nb' })])).to.throw(ValidationError, /block\(.*\)\.block/);
+    expect(() => planOf([block({ path: path(), block: 'x', marker: '#', markerBegin: 'a', markerEnd: 'b' })])).to.throw(
+      ValidationError,
+      /block\(.*\)\.marker/,
+    );
+    expect(() => planOf([block({ path: path(), block: 'x', markerBegin: 'same', markerEnd: 'same' })])).to.throw(
+      ValidationError,
+      /block\(.*\)\.marker/,
+    );
+    expect(() => planOf([block({ path: path(), block: 'a\n# END BOSUN MANAGED BLOCK\nb' })])).to.throw(
+      ValidationError,
+      /block\(.*\)\.block/,
+    );
   });
 });

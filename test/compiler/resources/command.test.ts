@@ -2,7 +2,17 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { command } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { type AbsolutePath, assertConverges, checkWritesNothing, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import {
+  type AbsolutePath,
+  assertConverges,
+  checkWritesNothing,
+  explain,
+  local,
+  planOf,
+  runPlan,
+  statuses,
+  tempDir,
+} from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/command', () => {

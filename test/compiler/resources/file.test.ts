@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdir, readFile, stat, writeFile, mkdir, symlink as makeSymlink } from 'node:fs/promises';
 import { file } from '../../../index.ts';
-import { type AbsolutePath, assertConverges, checkWritesNothing, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
+import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 describe('compiler/resources/file', () => {
@@ -59,7 +59,9 @@ describe('compiler/resources/file', () => {
     it('a failed validation leaves the old file byte-identical, leaves no temp file, and fails the step', async () => {
       const old = 'old content\nvalid\n';
       await writeFile(`${dir}/sudoers`, old, { mode: 0o440 });
-      const plan = planOf([file({ path: `${dir}/sudoers`, content: 'new content\n', validate: ['grep', '-q', '^valid$', '%s'], mode: '0440' })]);
+      const plan = planOf([
+        file({ path: `${dir}/sudoers`, content: 'new content\n', validate: ['grep', '-q', '^valid$', '%s'], mode: '0440' }),
+      ]);
       const apply = await runPlan(plan, local, 'apply');
       expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
       expect(apply.steps[0]!.rc).to.equal(1);
@@ -79,7 +81,9 @@ describe('compiler/resources/file', () => {
 
     it('puts %s inside a word and keeps the other words literal', async () => {
       await mkdir(`${dir}/d`);
-      const plan = planOf([file({ path: `${dir}/d/f`, content: 'x', validate: ['sh', '-c', 'test "$1" = "--file=$2"', 'sh', '--file=%s', '%s'] })]);
+      const plan = planOf([
+        file({ path: `${dir}/d/f`, content: 'x', validate: ['sh', '-c', 'test "$1" = "--file=$2"', 'sh', '--file=%s', '%s'] }),
+      ]);
       await assertConverges(plan, local, tree);
     });
   });

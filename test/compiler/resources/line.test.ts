@@ -30,7 +30,11 @@ describe('compiler/resources/line', () => {
   it('inserts after the last match of insertAfter and before the first match of insertBefore', async () => {
     await writeFile(conf(), 'a\n[main]\nb\n[main]\nc\n');
     await assertConverges(
-      planOf([line({ path: conf(), line: 'after=1', insertAfter: '^\\[main\\]$' }), line({ path: conf(), line: 'before=1', insertBefore: '^\\[main\\]$' }), line({ path: conf(), line: 'top', insertBefore: 'BOF' })]),
+      planOf([
+        line({ path: conf(), line: 'after=1', insertAfter: '^\\[main\\]$' }),
+        line({ path: conf(), line: 'before=1', insertBefore: '^\\[main\\]$' }),
+        line({ path: conf(), line: 'top', insertBefore: 'BOF' }),
+      ]),
       local,
       tree,
     );
@@ -62,7 +66,11 @@ describe('compiler/resources/line', () => {
 
   it('removes every line matching a regexp, or equal to a line; a missing file is already fine', async () => {
     await writeFile(conf(), 'keep\ndrop 1\nkeep too\ndrop 2\nexact\n');
-    await assertConverges(planOf([line({ path: conf(), state: 'absent', regexp: '^drop ' }), line({ path: conf(), state: 'absent', line: 'exact' })]), local, tree);
+    await assertConverges(
+      planOf([line({ path: conf(), state: 'absent', regexp: '^drop ' }), line({ path: conf(), state: 'absent', line: 'exact' })]),
+      local,
+      tree,
+    );
     expect(await read()).to.equal('keep\nkeep too\n');
     const missing = await runPlan(planOf([line({ path: `${dir}/none`, state: 'absent', line: 'x' })]), local, 'apply');
     expect(statuses(missing)).to.deep.equal(['ok']);

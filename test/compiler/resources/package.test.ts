@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { packages } from '../../../index.ts';
-import { assertConverges, checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
+import {
+  assertConverges,
+  checkWritesNothing,
+  chrootRoot,
+  explain,
+  planOf,
+  runPlan,
+  statuses,
+  type ChrootRoot,
+} from '../../support/plan-harness.ts';
 
 /** dpkg's status of a package in the root: `ii` installed, `` not installed. */
 async function dpkgStatus(root: string, name: string): Promise<string> {
@@ -25,7 +34,10 @@ describe('compiler/resources/package (chroot)', function () {
     expect(await dpkgStatus(root.root, 'less')).to.match(/^(un|)$/);
     await assertConverges(planOf([packages({ names: ['less'], updateCache: true })]), root.transport, root.tree);
     expect(await dpkgStatus(root.root, 'less')).to.equal('ii');
-    await assertConverges(planOf([packages({ names: ['less'], state: 'latest' })]), root.transport, root.tree, { check: ['ok'], apply: ['ok'] });
+    await assertConverges(planOf([packages({ names: ['less'], state: 'latest' })]), root.transport, root.tree, {
+      check: ['ok'],
+      apply: ['ok'],
+    });
     await assertConverges(planOf([packages({ names: ['less'], state: 'absent' })]), root.transport, root.tree);
     expect(await dpkgStatus(root.root, 'less')).to.match(/^(rc|un|)$/);
   });

@@ -2,7 +2,16 @@ import { expect } from 'chai';
 import { lstat, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { service } from '../../../index.ts';
-import { assertConverges, checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
+import {
+  assertConverges,
+  checkWritesNothing,
+  chrootRoot,
+  explain,
+  planOf,
+  runPlan,
+  statuses,
+  type ChrootRoot,
+} from '../../support/plan-harness.ts';
 
 /** A sysvinit script whose "daemon" is a marker file under /run; `broken` never starts. */
 function initScript(name: string, broken = false): string {
@@ -28,7 +37,11 @@ esac
 }
 
 // lstat: links in the root point inside the root, not into this machine.
-const exists = (path: string): Promise<boolean> => lstat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  lstat(path).then(
+    () => true,
+    () => false,
+  );
 
 // A chroot has no running systemd: these cover the sysvinit path (service(8), update-rc.d),
 // which on a systemd image also enables/disables the unit offline through systemctl.
@@ -44,7 +57,9 @@ describe('compiler/resources/service (chroot, sysvinit path)', function () {
 
   it('enables at boot and starts a service that has no rc links yet, then stops it', async () => {
     await assertConverges(planOf([service({ name: 'bosun-dummy', enabled: true, state: 'running' })]), root.transport, root.tree);
-    expect((await readdir(join(root.root, 'etc/rc2.d'))).filter((name) => name.endsWith('bosun-dummy'))).to.have.length(1).and.to.match(/^S/);
+    expect((await readdir(join(root.root, 'etc/rc2.d'))).filter((name) => name.endsWith('bosun-dummy')))
+      .to.have.length(1)
+      .and.to.match(/^S/);
     expect(await exists(join(root.root, 'run/bosun-dummy.up'))).to.equal(true);
     await assertConverges(planOf([service({ name: 'bosun-dummy', state: 'stopped' })]), root.transport, root.tree);
     expect(await exists(join(root.root, 'run/bosun-dummy.up'))).to.equal(false);

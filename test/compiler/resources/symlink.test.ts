@@ -49,7 +49,11 @@ describe('compiler/resources/symlink', () => {
     await writeFile(`${dir}/file`, 'f');
     await mkdir(`${dir}/dir`);
     await writeFile(`${dir}/dir/keep`, 'k');
-    const apply = await runPlan(planOf([symlink({ path: `${dir}/file`, target: 'x' }), symlink({ path: `${dir}/dir`, target: 'x' })]), local, 'apply');
+    const apply = await runPlan(
+      planOf([symlink({ path: `${dir}/file`, target: 'x' }), symlink({ path: `${dir}/dir`, target: 'x' })]),
+      local,
+      'apply',
+    );
     expect(statuses(apply), explain(apply)).to.deep.equal(['changed', 'failed']);
     expect(apply.steps[1]!.output).to.contain('is a directory');
     expect(await readFile(`${dir}/dir/keep`, 'utf8')).to.equal('k');

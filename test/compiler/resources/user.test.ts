@@ -19,7 +19,15 @@ describe('compiler/resources/user (chroot)', function () {
   it('creates a user with uid, primary and supplementary groups, home, shell and comment, and converges', async () => {
     const plan = planOf([
       group({ name: 'ops', gid: 2600 }),
-      user({ name: 'carol', uid: 2601, group: 'ops', groups: ['sudo', 'adm'], home: '/home/carol', shell: '/bin/sh', comment: 'Carol C., ops' }),
+      user({
+        name: 'carol',
+        uid: 2601,
+        group: 'ops',
+        groups: ['sudo', 'adm'],
+        home: '/home/carol',
+        shell: '/bin/sh',
+        comment: 'Carol C., ops',
+      }),
     ]);
     await assertConverges(plan, root.transport, root.tree);
     expect(await getent(root.root, 'passwd', 'carol')).to.equal('carol:x:2601:2600:Carol C., ops:/home/carol:/bin/sh');
@@ -28,20 +36,46 @@ describe('compiler/resources/user (chroot)', function () {
   });
 
   it('modifies an existing user: comment, shell, and an added group (others kept)', async () => {
-    await assertConverges(planOf([user({ name: 'carol', comment: 'Carol, on call', shell: '/bin/bash', groups: ['users'] })]), root.transport, root.tree);
+    await assertConverges(
+      planOf([user({ name: 'carol', comment: 'Carol, on call', shell: '/bin/bash', groups: ['users'] })]),
+      root.transport,
+      root.tree,
+    );
     expect(await getent(root.root, 'passwd', 'carol')).to.equal('carol:x:2601:2600:Carol, on call:/home/carol:/bin/bash');
-    expect((await execa('chroot', [root.root, 'id', '-nG', 'carol'])).stdout.split(' ').sort()).to.deep.equal(['adm', 'ops', 'sudo', 'users']);
+    expect((await execa('chroot', [root.root, 'id', '-nG', 'carol'])).stdout.split(' ').sort()).to.deep.equal([
+      'adm',
+      'ops',
+      'sudo',
+      'users',
+    ]);
   });
 
   it('a system user without a home directory', async () => {
-    await assertConverges(planOf([user({ name: 'svc-app', system: true, home: '/var/lib/app', shell: '/usr/sbin/nologin' })]), root.transport, root.tree);
+    await assertConverges(
+      planOf([user({ name: 'svc-app', system: true, home: '/var/lib/app', shell: '/usr/sbin/nologin' })]),
+      root.transport,
+      root.tree,
+    );
     const [, , uid] = (await getent(root.root, 'passwd', 'svc-app')).split(':');
     expect(Number(uid)).to.be.below(1000);
-    expect(await lstat(join(root.root, 'var/lib/app')).then(() => true, () => false)).to.equal(false);
+    expect(
+      await lstat(join(root.root, 'var/lib/app')).then(
+        () => true,
+        () => false,
+      ),
+    ).to.equal(false);
   });
 
   it('removes users and groups', async () => {
-    await assertConverges(planOf([user({ name: 'svc-app', state: 'absent' }), user({ name: 'carol', state: 'absent' }), group({ name: 'ops', state: 'absent' })]), root.transport, root.tree);
+    await assertConverges(
+      planOf([
+        user({ name: 'svc-app', state: 'absent' }),
+        user({ name: 'carol', state: 'absent' }),
+        group({ name: 'ops', state: 'absent' }),
+      ]),
+      root.transport,
+      root.tree,
+    );
     expect(await getent(root.root, 'passwd', 'carol')).to.equal('');
     expect(await getent(root.root, 'group', 'ops')).to.equal('');
   });
@@ -55,6 +89,9 @@ describe('compiler/resources/user (chroot)', function () {
   it('refuses a comment with a colon, a line break or another control character', () => {
     expect(() => planOf([user({ name: 'dave', comment: 'a:b' })])).to.throw(ValidationError, /user\(dave\)\.comment/);
     expect(() => planOf([user({ name: 'dave', comment: 'a\nb' })])).to.throw(ValidationError, /user\(dave\)\.comment/);
-    expect(() => planOf([user({ name: 'dave', comment: 'a\tb' })])).to.throw(ValidationError, /user\(dave\)\.comment: must not contain control characters/);
+    expect(() => planOf([user({ name: 'dave', comment: 'a\tb' })])).to.throw(
+      ValidationError,
+      /user\(dave\)\.comment: must not contain control characters/,
+    );
   });
 });

@@ -9,7 +9,16 @@ const KEYS = { accessKeyId: 'AKIDBOSUNTEST', secretAccessKey: 'not-a-secret' };
 
 // Nine instances in us-east-1 (one terminated, one stopped), two in eu-west-1.
 const east: FakeInstance[] = [
-  { id: 'i-0a01', type: 'm5.large', az: 'us-east-1a', privateIp: '10.0.1.1', privateDns: 'ip-10-0-1-1.ec2.internal', publicIp: '54.0.0.1', tags: { Name: 'web-1', Role: 'web', Env: 'prod', 'scheduler:ebs-snapshot': 'daily 03:00' }, volumes: ['vol-0a01', 'vol-0a02'] },
+  {
+    id: 'i-0a01',
+    type: 'm5.large',
+    az: 'us-east-1a',
+    privateIp: '10.0.1.1',
+    privateDns: 'ip-10-0-1-1.ec2.internal',
+    publicIp: '54.0.0.1',
+    tags: { Name: 'web-1', Role: 'web', Env: 'prod', 'scheduler:ebs-snapshot': 'daily 03:00' },
+    volumes: ['vol-0a01', 'vol-0a02'],
+  },
   { id: 'i-0a02', az: 'us-east-1b', privateIp: '10.0.1.2', tags: { Name: 'web-1', Role: 'web', Env: 'prod' }, volumes: ['vol-0b01'] },
   { id: 'i-0a03', privateIp: '10.0.1.3', tags: { Name: 'web-2', Role: 'web', Env: 'prod' } },
   { id: 'i-0a04', privateIp: '10.0.2.1', tags: { Name: 'db-1', Role: 'db', Env: 'prod' } },
@@ -27,7 +36,12 @@ const west: FakeInstance[] = [
 describe('inventory/ec2: aws_ec2 configs against a local EC2 Query API endpoint', () => {
   let endpoint: Ec2Endpoint;
   beforeEach(async () => {
-    endpoint = await Ec2Endpoint.start({ regions: { 'us-east-1': east, 'eu-west-1': west }, pageSize: 2, accessKeys: [KEYS.accessKeyId, 'AKIDREADONLY'], deniedKeys: ['AKIDREADONLY'] });
+    endpoint = await Ec2Endpoint.start({
+      regions: { 'us-east-1': east, 'eu-west-1': west },
+      pageSize: 2,
+      accessKeys: [KEYS.accessKeyId, 'AKIDREADONLY'],
+      deniedKeys: ['AKIDREADONLY'],
+    });
   });
   afterEach(async () => {
     await endpoint.close();
@@ -43,10 +57,23 @@ describe('inventory/ec2: aws_ec2 configs against a local EC2 Query API endpoint'
   it('follows NextToken over several pages, sends the filters, and finds instances by tag', async () => {
     const file = config('regions: [us-east-1]\nfilters:\n  tag:Env: prod\n  instance-state-name: running\n');
     const inventory = await load(file);
-    expect(inventory.hosts().map((h) => h.name)).to.deep.equal(['web-1_i-0a01', 'web-1_i-0a02', 'web-2', 'db-1', 'ip-10-0-3-2.ec2.internal', 'web-4']);
+    expect(inventory.hosts().map((h) => h.name)).to.deep.equal([
+      'web-1_i-0a01',
+      'web-1_i-0a02',
+      'web-2',
+      'db-1',
+      'ip-10-0-3-2.ec2.internal',
+      'web-4',
+    ]);
     // Six matches at two per page: three requests, the last two carrying the previous page's token.
     expect(endpoint.requests).to.have.length(3);
-    expect(endpoint.requests[0]!.params).to.include({ Action: 'DescribeInstances', 'Filter.1.Name': 'tag:Env', 'Filter.1.Value.1': 'prod', 'Filter.2.Name': 'instance-state-name', 'Filter.2.Value.1': 'running' });
+    expect(endpoint.requests[0]!.params).to.include({
+      Action: 'DescribeInstances',
+      'Filter.1.Name': 'tag:Env',
+      'Filter.1.Value.1': 'prod',
+      'Filter.2.Name': 'instance-state-name',
+      'Filter.2.Value.1': 'running',
+    });
     expect(endpoint.requests[0]!.params.NextToken).to.equal(undefined);
     expect(endpoint.requests[1]!.params.NextToken).to.be.a('string');
     expect(endpoint.requests[2]!.params.NextToken).to.be.a('string').and.not.equal(endpoint.requests[1]!.params.NextToken);
@@ -127,7 +154,9 @@ describe('inventory/ec2: aws_ec2 configs against a local EC2 Query API endpoint'
   });
 
   it('sets variables with compose, and the connection follows', async () => {
-    const inventory = await load(config('regions: [us-east-1]\ncompose:\n  ansible_host: public_ip_address\n  ansible_user: "\'ec2-user\'"\n  role: tags.Role\n'));
+    const inventory = await load(
+      config('regions: [us-east-1]\ncompose:\n  ansible_host: public_ip_address\n  ansible_user: "\'ec2-user\'"\n  role: tags.Role\n'),
+    );
     const host = inventory.host('web-1_i-0a01')!;
     expect(host.connection).to.deep.equal({ transport: 'ssh', address: '54.0.0.1', user: 'ec2-user' });
     expect(host.vars.role).to.equal('web');
@@ -136,9 +165,16 @@ describe('inventory/ec2: aws_ec2 configs against a local EC2 Query API endpoint'
   });
 
   it('merges with other sources, and --limit applies to all of them', async () => {
-    const file = config('regions: [eu-west-1]\nkeyed_groups:\n  - key: tags.Role\n    prefix: role\n', { 'static.ini': '[role_web]\nlegacy-web\n' });
+    const file = config('regions: [eu-west-1]\nkeyed_groups:\n  - key: tags.Role\n    prefix: role\n', {
+      'static.ini': '[role_web]\nlegacy-web\n',
+    });
     const inventory = await withAwsEnv(KEYS, () => loadInventories([file, file.replace('fleet.aws_ec2.yml', 'static.ini')], {}));
-    expect(inventory.limit('role_web').hosts().map((h) => h.name)).to.deep.equal(['web-eu', 'legacy-web']);
+    expect(
+      inventory
+        .limit('role_web')
+        .hosts()
+        .map((h) => h.name),
+    ).to.deep.equal(['web-eu', 'legacy-web']);
   });
 
   it('rides out throttling and 5xx answers with the SDK retries', async () => {
@@ -155,7 +191,9 @@ describe('inventory/ec2: aws_ec2 configs against a local EC2 Query API endpoint'
     endpoint.failNext({ status: 500, code: 'InternalError', message: 'An internal error has occurred' });
     const file = config('max_attempts: 1\nregions:\n  - eu-west-1\n');
     const error = await rejection(() => load(file));
-    expect(error.describe!()).to.equal(`${file}:5:5: EC2 DescribeInstances failed in eu-west-1: InternalError (HTTP 500): An internal error has occurred`);
+    expect(error.describe!()).to.equal(
+      `${file}:5:5: EC2 DescribeInstances failed in eu-west-1: InternalError (HTTP 500): An internal error has occurred`,
+    );
     expect(endpoint.requests).to.have.length(1);
   });
 
@@ -178,7 +216,7 @@ describe('inventory/ec2: aws_ec2 configs against a local EC2 Query API endpoint'
     const file = config('regions: [us-east-1]\n');
     const denied = await rejection(() => load(file, { accessKeyId: 'AKIDREADONLY', secretAccessKey: 'x' }));
     expect(denied.message).to.equal(
-      'AWS denied ec2:DescribeInstances in us-east-1: UnauthorizedOperation: You are not authorized to perform this operation. (check the credentials\' IAM policy)',
+      "AWS denied ec2:DescribeInstances in us-east-1: UnauthorizedOperation: You are not authorized to perform this operation. (check the credentials' IAM policy)",
     );
     expect(denied.file).to.equal(file);
     const unknown = await rejection(() => load(file, { accessKeyId: 'AKIDWHOISTHIS', secretAccessKey: 'x' }));

@@ -30,8 +30,16 @@ describe('inventory/ec2: expressions, keyed groups, host names', () => {
     expect(keyedGroupNames(entry('instance_type'), vars, true)).to.deep.equal(['_t3_micro']);
     expect(keyedGroupNames(entry('instance_type'), vars, false)).to.deep.equal(['t3_micro']);
     expect(keyedGroupNames(entry('security_groups', { prefix: 'sg', separator: '-' }), vars, true)).to.deep.equal(['sg_sg_1', 'sg_sg_2']);
-    expect(keyedGroupNames(entry('tags', { prefix: 'tag' }), vars, true)).to.deep.equal(['tag_Role_web_server', 'tag_Env_prod', 'tag_Empty_']);
-    expect(keyedGroupNames(entry('tags', { prefix: 'tag', trailingSeparator: false }), vars, true)).to.deep.equal(['tag_Role_web_server', 'tag_Env_prod', 'tag_Empty']);
+    expect(keyedGroupNames(entry('tags', { prefix: 'tag' }), vars, true)).to.deep.equal([
+      'tag_Role_web_server',
+      'tag_Env_prod',
+      'tag_Empty_',
+    ]);
+    expect(keyedGroupNames(entry('tags', { prefix: 'tag', trailingSeparator: false }), vars, true)).to.deep.equal([
+      'tag_Role_web_server',
+      'tag_Env_prod',
+      'tag_Empty',
+    ]);
     expect(keyedGroupNames(entry('tags.Missing', { prefix: 'x' }), vars, true)).to.deep.equal([]);
     expect(keyedGroupNames(entry('tags.Empty', { prefix: 'x' }), vars, true)).to.deep.equal([]);
     expect(keyedGroupNames(entry('tags.Empty', { prefix: 'x', defaultValue: 'none' }), vars, true)).to.deep.equal(['x_none']);
