@@ -26,7 +26,11 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
-        handlers.push({ ...compileResource(handler.resource), handler: handler.name });
+        const step = compileResource(handler.resource);
+        // A handler runs at the end, when every step has run: there is nothing left for it to notify.
+        if (step.notify.length > 0)
+          throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
+        handlers.push({ ...step, handler: handler.name });
       }
     }
   }

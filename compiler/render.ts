@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Plan } from './plan.ts';
 import { PRELUDE } from './prelude.ts';
+import { CANNOT_APPLY, CANNOT_TELL } from './protocol.ts';
 import { code, lines, sh, type Shell } from './shell.ts';
-import { CANNOT_TELL, type HandlerStep, type Step } from './step.ts';
+import type { HandlerStep, Step } from './step.ts';
 
 /** A plan rendered for one host: the script, its hash, and the secrets printers must mask. */
 export interface RenderedPlan {
@@ -29,13 +30,14 @@ export function renderPlan(plan: Plan): RenderedPlan {
     handlers.length === 0 ? undefined : code('_bosun_failed=0'),
     ...plan.steps.map((step, i) => renderStep(step, i, 'step', handlerIndex)),
     ...handlers.map(({ handler, index }) => renderHandler(handler, index)),
-    code(`printf '@@bosun {"t":"end"}\\n'`),
+    code('_bosun_end'),
   );
   // SC2016: quoted user values often hold a literal `$`, which is the point of quoting them.
   // SC1112: likewise typographic quotes (‘ ’) inside a quoted value are the value, not a typo.
   // SC2088: and a quoted `~/…` is a literal tilde, not a home directory that failed to expand.
   // SC2235: checks are subshell functions on purpose, so their `exit 1` cannot end the script.
-  const script = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2088,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
+  const header = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2088,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n`;
+  const script = `${header}_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
   return {
     script,
     hash: createHash('sha256').update(script).digest('hex'),
@@ -58,42 +60,80 @@ function definitions(step: Step, index: number): Shell {
   );
 }
 
-/** The check → apply → verify sequence of one step or handler. */
+/**
+ * The check → apply → verify sequence of one step or handler. In apply mode, the
+ * handlers a step notifies are recorded on the host before it acts (see `_bosun_intend`),
+ * and its result is reported only after that: a session that dies at any point of the
+ * step leaves no change whose handler is forgotten.
+ */
 function renderStep(step: Step, index: number, role: 'step' | 'handler', handlers: ReadonlyMap<string, number>): Shell {
   const i = code(String(index));
-  const notify = lines(
-    ...step.notify.map((name) => sh`_bosun_notify ${code(String(handlers.get(name)))} ${name}`),
+  const notified = lines(
+    ...step.notify.map((name) => sh`_bosun_notify ${code(String(handlers.get(name)))}`),
     role === 'handler' && 'handler' in step ? sh`_bosun_checking || _bosun_handled ${(step as HandlerStep).handler}` : undefined,
   );
-  const notifyOr = notify.text === '' ? code(':') : notify;
-  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check && sh`_bosun_check_${i}`;
-  const verify = verifyName
-    ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_verified ${i} $? && { ${notifyOr}; }`
-    : sh`_bosun_verified ${i} 0 && { ${notifyOr}; }`;
-  // A command substitution strips trailing newlines: the x after the output keeps them.
-  const apply = sh`_bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
-    _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
-    if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then ${verify}; fi`;
-  // In check mode a step whose outcome is known (a failed check, or a step that always acts) would change.
-  const diffProbe = step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('');
-  const outcomeKnown = step.check !== undefined || step.alwaysChanges === true;
-  const inCheckMode = outcomeKnown
-    ? sh`${diffProbe}_bosun_event result ${i} would-change; ${notifyOr}`
-    : sh`_bosun_event result ${i} unknown`;
-  const decide = step.check
-    ? sh`_bosun_check_${i} >/dev/null 2>&1 </dev/null; _bosun_rc=$?
-  if [ "$_bosun_rc" -eq 0 ]; then _bosun_event result ${i} ok${role === 'handler' ? sh`; ${notifyOr}` : code('')}
-  elif _bosun_checking; then if [ "$_bosun_rc" -eq ${CANNOT_TELL} ]; then _bosun_event result ${i} unknown; else ${inCheckMode}; fi
+  const notifiedOr = notified.text === '' ? code(':') : notified;
+  const check = step.check && sh`_bosun_check_${i} 3>&1 >/dev/null 2>&1 </dev/null; _bosun_rc=$?`;
+  const decide = check
+    ? sh`${check}
+  if [ "$_bosun_rc" -eq 0 ]; then _bosun_result ${i} ok${role === 'handler' ? sh`; ${notifiedOr}` : code('')}
+  elif [ "$_bosun_rc" -eq ${CANNOT_APPLY} ]; then _bosun_fail ${i} ${CANNOT_APPLY}
+  elif _bosun_checking; then ${inCheckMode(step, i, notifiedOr)}
   else
-    ${apply}
+    ${applied(step, i, notifiedOr)}
   fi`
-    : sh`if _bosun_checking; then ${inCheckMode}
+    : sh`if _bosun_checking; then ${inCheckMode(step, i, notifiedOr)}
   else
-    ${apply}
+    ${applied(step, i, notifiedOr)}
   fi`;
   return sh`if _bosun_begin ${i} ${role}; then
   ${decide}
 fi`;
+}
+
+/**
+ * Check mode, once the check failed (or for a step without a check): what apply would
+ * do. Known when the check could tell (would-change, with the diff probe) or the step
+ * always acts; otherwise unknown. Either way the steps after it learn what it may create.
+ */
+function inCheckMode(step: Step, i: Shell, notifiedOr: Shell): Shell {
+  const mayMake = mayMakeOf(step.makes);
+  if (step.check !== undefined) {
+    const diff = step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('');
+    return sh`${mayMake}; if [ "$_bosun_rc" -eq ${CANNOT_TELL} ]; then _bosun_result ${i} unknown; else ${diff}_bosun_result ${i} would-change; ${notifiedOr}; fi`;
+  }
+  if (step.alwaysChanges === true) return sh`${mayMake}; _bosun_result ${i} would-change; ${notifiedOr}`;
+  return sh`${mayMake}; _bosun_result ${i} unknown`;
+}
+
+/** Check mode: what the steps after a would-change step learn about what it may create. */
+function mayMakeOf(makes: readonly string[] | undefined): Shell {
+  if (makes === undefined) return code('_bosun_boundless=1');
+  return makes.length === 0 ? code(':') : sh`_bosun_may_make ${makes}`;
+}
+
+/**
+ * Apply mode: record the handlers, apply, verify, then report. A failed apply takes its
+ * records back; a step that applied but did not converge keeps them (it changed something).
+ */
+function applied(step: Step, i: Shell, notifiedOr: Shell): Shell {
+  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check && sh`_bosun_check_${i}`;
+  const verify = verifyName ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_rc=$?` : code('_bosun_rc=0');
+  // A command substitution strips trailing newlines: the x after the output keeps them.
+  const run = sh`_bosun_point apply ${i}
+    _bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
+    _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
+    _bosun_point applied ${i}
+    if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then
+      ${verify}; _bosun_point verified ${i}
+      _bosun_verified ${i} "$_bosun_rc" && { ${notifiedOr}; }
+      _bosun_point reported ${i}`;
+  if (step.notify.length === 0) return sh`${run}\n    fi`;
+  return sh`_bosun_point intend ${i}
+    if _bosun_intend ${step.notify}; then
+    ${run}
+    else _bosun_withdraw; fi
+    else _bosun_unrecorded ${i}; fi`;
 }
 
 /**
@@ -102,7 +142,7 @@ fi`;
  */
 function runPending(handler: HandlerStep, index: number): Shell {
   return sh`if _bosun_was_pending ${handler.handler}; then
-_bosun_event pending ${code(String(index))} ""
+_bosun_pending_event ${code(String(index))}
 ${renderStep(handler, index, 'handler', new Map())}
 fi`;
 }

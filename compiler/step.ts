@@ -31,6 +31,12 @@ export interface Step {
    * framed events so the controller can render a unified diff.
    */
   readonly diff?: StepDiff;
+  /**
+   * Check mode: the paths this step may create when it would change, so that a later step
+   * needing one of them (a file in a directory this step makes) is not reported as failing.
+   * Absent: it may create anything (a package, a command, a user's home).
+   */
+  readonly makes?: readonly string[];
   /** Handlers notified when this step changes something. */
   readonly notify: readonly string[];
   /** Tags for `--tags` selection. */
@@ -49,14 +55,7 @@ export interface StepDiff {
   readonly sensitive: boolean;
 }
 
-/**
- * Exit code of a check that cannot tell without writing on the host (in check
- * mode): the step is reported `unknown`. In apply mode such a check must decide.
- */
-export const CANNOT_TELL = 97;
-
-/** The statuses a step or handler can end in (DESIGN.md item 5). */
-export type StepStatus = 'ok' | 'changed' | 'would-change' | 'unknown' | 'failed' | 'skipped';
+export type { StepStatus } from './protocol.ts';
 
 /** A handler: a step run once at the end of a host's plan when notified. */
 export interface HandlerStep extends Step {

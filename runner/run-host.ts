@@ -1,10 +1,9 @@
 import type { Mode, Plan } from '../compiler/plan.ts';
 import type { RenderedPlan } from '../compiler/render.ts';
 import { maskSecrets } from '../compiler/secret.ts';
+import { DID_NOT_CONVERGE, DIFF_CAP_BYTES, decodeData, type FrameEvent, ProtocolError, parseFrame } from '../compiler/protocol.ts';
 import type { HandlerStep, Step, StepStatus } from '../compiler/step.ts';
-import { DIFF_CAP_BYTES } from '../compiler/resources/file.ts';
 import { renderDiff, type DiffEvidence } from './diff.ts';
-import { decodeData, parseFrame } from './frames.ts';
 import type { HostResult, HostStatus, StepResult } from './results.ts';
 import type { Transport } from './transport.ts';
 
@@ -32,10 +31,19 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   const pending = new Set<number>();
   let facts: Record<string, string> | undefined;
   let ended = false;
+  let broken: string | undefined;
   const mask = (text: string): string => maskSecrets(text, rendered.secrets);
 
   const onLine = (line: string): void => {
-    const event = parseFrame(line);
+    let event: FrameEvent | undefined;
+    try {
+      event = parseFrame(line);
+    } catch (error) {
+      // The script and the runner disagree: nothing more it says can be trusted.
+      if (!(error instanceof ProtocolError)) throw error;
+      broken ??= error.message;
+      return;
+    }
     if (event === undefined) {
       options.onLog?.(mask(`${line}\n`));
       return;
@@ -63,7 +71,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
       case 'result': {
         const step = all[event.i];
         if (step === undefined) break;
-        const result = stepResult(step, event.i, event.s as StepStatus, event.rc, Date.now() - (startedAt.get(event.i) ?? Date.now()));
+        const result = stepResult(step, event.i, event.s, event.rc, Date.now() - (startedAt.get(event.i) ?? Date.now()));
         results.push(result);
         options.onStep?.(result);
         break;
@@ -92,7 +100,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
       ...(fromEarlierRun && { pendingFromEarlierRun: true }),
       ...(status === 'failed' && {
         rc,
-        output: output ?? (rc === 125 ? 'applied, but the check still fails: the step did not converge' : ''),
+        output: output ?? (rc === DID_NOT_CONVERGE ? 'applied, but the check still fails: the step did not converge' : ''),
       }),
       ...(diff !== undefined && { diff }),
       durationMs,
@@ -107,6 +115,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     ...(options.signal && { signal: options.signal }),
   });
   const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.hash, ...(facts && { facts }) };
+  if (broken !== undefined) return { ...base, status: 'failed', reason: mask(`protocol error: ${broken}`) };
   if (outcome.unreachable) return { ...base, status: 'unreachable', reason: mask(outcome.reason ?? outcome.stderr.trim()) };
   if (!ended) {
     const why =

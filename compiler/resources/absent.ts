@@ -29,6 +29,7 @@ export function compileAbsent(resource: AbsentResource): Step {
     resource: 'absent',
     ...commonFields(resource, `absent(${path})`),
     check: sh`[ ! -e ${path} ] && [ ! -L ${path} ]`,
+    makes: [],
     apply: lines(sh`rm -rf ${path}`),
   };
 }

@@ -3,7 +3,9 @@ import { sh } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, bool, knownKeys, oneLine, oneOf, text, type AbsolutePath } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+import { ereProbe } from '../ere.ts';
 import { editApply, editCheck, editDiffProbe } from './edit-in-place.ts';
+import { patterns } from './line.ts';
 
 /** A block of lines between two marker lines, as Ansible's blockinfile. */
 export interface BlockProps extends CommonProps {
@@ -93,12 +95,14 @@ export function compileBlock(resource: BlockResource): Step {
   const before = resource.insertBefore === undefined ? '' : oneLine(resource.insertBefore, `${where}.insertBefore`);
   const create = resource.create !== undefined && bool(resource.create, `${where}.create`);
   const transform = sh`BOSUN_BEGIN=${begin} BOSUN_END=${end} BOSUN_BLOCK=${body} BOSUN_STATE=${state} BOSUN_AFTER=${after} BOSUN_BEFORE=${before} awk ${PROGRAM}`;
-  const edit = { path, transform, create: create || state === 'absent' };
+  const probe = ereProbe(patterns(where, { insertAfter: after, insertBefore: before }));
+  const edit = { path, transform, create: create || state === 'absent', ...(probe && { probe }) };
   return {
     name: `block ${path}: ${begin}`,
     resource: 'block',
     ...commonFields(resource, where),
     check: state === 'absent' ? sh`[ ! -e ${path} ] || { ${editCheck({ ...edit, create: false })}; }` : editCheck(edit),
+    makes: create ? [path] : [],
     apply: editApply(edit),
     diff: { path, sensitive: false, probe: editDiffProbe(edit) },
   };

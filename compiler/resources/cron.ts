@@ -92,7 +92,7 @@ function cronFile(resource: CronFileProps & { type: 'cron' }): Step {
 }
 
 function compileFileAbsent(path: string): Omit<Step, 'notify' | 'tags'> {
-  return { name: `cron ${path} absent`, resource: 'cron', check: sh`[ ! -e ${path} ]`, apply: sh`rm -f ${path}` };
+  return { name: `cron ${path} absent`, resource: 'cron', check: sh`[ ! -e ${path} ]`, makes: [], apply: sh`rm -f ${path}` };
 }
 
 // The crontab is edited like a file: a pure awk transform of `crontab -l`, compared read-only.
@@ -124,6 +124,7 @@ function crontabEntry(resource: CrontabProps & { type: 'cron' }): Step {
     resource: 'cron',
     ...commonFields(resource, where),
     check: sh`[ "$(${current} | ${transform} | cksum)" = "$(${current} | cksum)" ]`,
+    makes: [],
     apply: sh`${current} | ${transform} | crontab -u ${user} -`,
   };
 }

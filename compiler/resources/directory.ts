@@ -28,7 +28,12 @@ export function compileDirectory(resource: DirectoryResource): Step {
     name: `directory ${path}`,
     resource: 'directory',
     ...commonFields(resource, where),
-    check: lines(sh`[ -d ${path} ] && [ ! -L ${path} ] || exit 1`, attributesCheck(path, wanted)),
+    check: lines(
+      sh`if [ -e ${path} ] && [ ! -d ${path} ]; then _bosun_cannot ${`${path} exists and is not a directory`}; fi`,
+      sh`[ -d ${path} ] && [ ! -L ${path} ] || exit 1`,
+      attributesCheck(path, wanted),
+    ),
+    makes: [path],
     apply: lines(
       sh`if [ -e ${path} ] && [ ! -d ${path} ]; then printf 'bosun: %s exists and is not a directory\\n' ${path} >&2; exit 1; fi`,
       // Without a mode, a new directory gets what mkdir gives under the host's umask.

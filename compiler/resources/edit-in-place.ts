@@ -1,6 +1,7 @@
 import { code, lines, sh, type Shell } from '../shell.ts';
 import { attributesApply } from './attributes.ts';
-import { DIFF_CAP_BYTES, writeAtomically } from './file.ts';
+import { DIFF_CAP_BYTES } from '../protocol.ts';
+import { placeable, writeAtomically } from './file.ts';
 
 /**
  * Edits computed on the host (a line, a marked block): `transform` reads the current
@@ -13,11 +14,15 @@ export interface InPlaceEdit {
   readonly transform: Shell;
   /** A missing file is created (from empty content) rather than an error. */
   readonly create: boolean;
+  /** Read-only probes that find the edit cannot be made on this host (a regexp its awk refuses). */
+  readonly probe?: Shell;
 }
 
 export function editCheck(edit: InPlaceEdit): Shell {
+  const missing = `${edit.path} does not exist (set create: true to create it)`;
   return lines(
-    missing(edit, code('exit 1')),
+    edit.create ? placeable(edit.path) : sh`_bosun_needs file ${edit.path} ${missing}`,
+    edit.probe,
     // SC2094: both ends only read the file (the transform's result goes to cmp, not back to it).
     code('# shellcheck disable=SC2094'),
     sh`${edit.transform} <${edit.path} | cmp -s - ${edit.path}`,
@@ -27,7 +32,7 @@ export function editCheck(edit: InPlaceEdit): Shell {
 export function editApply(edit: InPlaceEdit): Shell {
   return lines(
     sh`if [ -e ${edit.path} ]; then _bosun_src=${edit.path}; else _bosun_src=/dev/null; fi`,
-    missing(edit, code('exit 1')),
+    edit.create ? undefined : sh`[ -f ${edit.path} ] || exit 1`,
     writeAtomically(
       edit.path,
       sh`${edit.transform} <"$_bosun_src" >"$_bosun_tmp"`,
@@ -43,9 +48,4 @@ export function editDiffProbe(edit: InPlaceEdit): Shell {
     sh`if [ -f ${edit.path} ]; then _bosun_src=${edit.path}; head -c ${DIFF_CAP_BYTES} ${edit.path} | _bosun_data before "$_bosun_step"; else _bosun_src=/dev/null; fi`,
     sh`${edit.transform} <"$_bosun_src" | head -c ${DIFF_CAP_BYTES} | _bosun_data after "$_bosun_step"`,
   );
-}
-
-function missing(edit: InPlaceEdit, then: Shell): Shell | undefined {
-  if (edit.create) return undefined;
-  return sh`if [ ! -f ${edit.path} ]; then printf 'bosun: %s does not exist (set create: true to create it)\\n' ${edit.path} >&2; ${then}; fi`;
 }

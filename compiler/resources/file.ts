@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.ts';
-import { Secret } from '../secret.ts';
+import { DIFF_CAP_BYTES } from '../protocol.ts';
 import { quote } from '../quote.ts';
+import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, bool, knownKeys, stringList, textOrSecret, type AbsolutePath } from '../validate.ts';
@@ -32,9 +33,6 @@ export function file(props: FileProps): FileResource {
 
 const KEYS = ['type', 'path', 'content', 'mode', 'owner', 'group', 'validate', 'sensitive', ...COMMON_KEYS];
 
-/** How much of a current file the host sends back for a diff. */
-export const DIFF_CAP_BYTES = 65536;
-
 export function compileFile(resource: FileResource): Step {
   knownKeys(resource, KEYS, 'file');
   const path = absolutePath(resource.path, 'file.path');
@@ -51,10 +49,12 @@ export function compileFile(resource: FileResource): Step {
     resource: 'file',
     ...commonFields(resource, where),
     check: lines(
+      placeable(path),
       sh`[ -f ${path} ] && [ ! -L ${path} ] || exit 1`,
       sh`printf '%s' ${contentValue} | cmp -s - ${path} || exit 1`,
       attributesCheck(path, wanted),
     ),
+    makes: [path],
     apply: writeAtomically(path, sh`printf '%s' ${contentValue} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
     diff: {
       path,
@@ -63,6 +63,18 @@ export function compileFile(resource: FileResource): Step {
       probe: sensitive ? code(':') : currentContentProbe(path),
     },
   };
+}
+
+/**
+ * Inside a check: a file can be written at `path` only where its directory exists (or an
+ * earlier step may make it) and no directory stands in its place.
+ */
+export function placeable(path: string): Shell {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  return lines(
+    sh`_bosun_needs dir ${dir} ${`directory ${dir} does not exist: create it first (a directory step before this one)`}`,
+    sh`if [ -d ${path} ] && [ ! -L ${path} ]; then _bosun_cannot ${`${path} is a directory, not replacing it with a file`}; fi`,
+  );
 }
 
 /** Emits the current content of `path` (capped) and its size, for a diff. */

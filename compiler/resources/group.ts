@@ -36,6 +36,7 @@ export function compileGroup(resource: GroupResource): Step {
       resource: 'group',
       ...commonFields(resource, where),
       check: sh`! getent group ${name} >/dev/null`,
+      makes: [],
       apply: sh`groupdel ${name}`,
     };
   }
@@ -43,6 +44,7 @@ export function compileGroup(resource: GroupResource): Step {
     name: `group ${name}`,
     resource: 'group',
     ...commonFields(resource, where),
+    makes: [],
     check: gid === undefined ? sh`getent group ${name} >/dev/null` : sh`[ "$(getent group ${name} | cut -d: -f3)" = ${gid} ]`,
     apply: sh`if getent group ${name} >/dev/null; then groupmod ${gid === undefined ? code('') : sh`-g ${gid} `}${name}; else groupadd ${system ? code('-r ') : code('')}${gid === undefined ? code('') : sh`-g ${gid} `}${name}; fi`,
   };

@@ -1,3 +1,4 @@
+import { type EreFeatures, ereProbe, posixEre } from '../ere.ts';
 import { sh } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, bool, knownKeys, oneLine, oneOf, type AbsolutePath } from '../validate.ts';
@@ -86,14 +87,31 @@ export function compileLine(resource: LineResource): Step {
     state === 'present'
       ? sh`BOSUN_LINE=${lineText} BOSUN_REGEXP=${regexp} BOSUN_AFTER=${value('insertAfter')} BOSUN_BEFORE=${value('insertBefore')} awk ${PRESENT}`
       : sh`BOSUN_LINE=${lineText} BOSUN_REGEXP=${regexp} awk ${ABSENT}`;
-  const edit = { path, transform, create: create || state === 'absent' };
+  const probe = ereProbe(patterns(where, { regexp, insertAfter: value('insertAfter'), insertBefore: value('insertBefore') }));
+  const edit = { path, transform, create: create || state === 'absent', ...(probe && { probe }) };
   return {
     name: `line ${path}: ${state === 'present' ? lineText : regexp || lineText}`,
     resource: 'line',
     ...commonFields(resource, where),
     // An absent line in a missing file is already absent.
     check: state === 'absent' ? sh`[ ! -e ${path} ] || { ${editCheck({ ...edit, create: false })}; }` : editCheck(edit),
+    makes: create ? [path] : [],
     apply: editApply(edit),
     diff: { path, sensitive: false, probe: editDiffProbe(edit) },
   };
+}
+
+/**
+ * The regular expressions of a line or block edit, checked as POSIX EREs (the insert
+ * positions' `EOF` and `BOF` are keywords, not patterns), for the host-side probe.
+ */
+export function patterns(
+  where: string,
+  given: Readonly<Record<string, string>>,
+): { field: string; pattern: string; features: EreFeatures }[] {
+  return Object.entries(given)
+    .filter(
+      ([key, pattern]) => pattern !== '' && !(key === 'insertAfter' && pattern === 'EOF') && !(key === 'insertBefore' && pattern === 'BOF'),
+    )
+    .map(([key, pattern]) => ({ field: `${where}.${key}`, pattern, features: posixEre(pattern, `${where}.${key}`) }));
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { allOf, code, lines, sh, type Shell } from '../shell.ts';
-import { CANNOT_TELL, type Step } from '../step.ts';
+import { CANNOT_TELL } from '../protocol.ts';
+import type { Step } from '../step.ts';
 import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 

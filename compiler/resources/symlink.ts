@@ -32,10 +32,12 @@ export function compileSymlink(resource: SymlinkResource): Step {
     ...commonFields(resource, `symlink(${path})`),
     // readlink's newline and any trailing newlines of the target survive through the x sentinel.
     check: lines(
+      sh`if [ -d ${path} ] && [ ! -L ${path} ]; then _bosun_cannot ${`${path} is a directory, not replacing it with a link`}; fi`,
       sh`[ -L ${path} ] || exit 1`,
       sh`_bosun_target=$(readlink ${path} && printf x) || exit 1`,
       sh`[ "\${_bosun_target%?x}" = ${target} ]`,
     ),
+    makes: [path],
     apply: lines(
       sh`if [ -d ${path} ] && [ ! -L ${path} ]; then printf 'bosun: %s is a directory, not replacing it with a link\\n' ${path} >&2; exit 1; fi`,
       sh`ln -sfn -- ${target} ${path}`,

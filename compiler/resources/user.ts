@@ -45,6 +45,7 @@ export function compileUser(resource: UserResource): Step {
       resource: 'user',
       ...commonFields(resource, where),
       check: sh`! getent passwd ${name} >/dev/null`,
+      makes: [],
       apply: sh`userdel ${name}`,
     };
   }
@@ -89,6 +90,8 @@ export function compileUser(resource: UserResource): Step {
     resource: 'user',
     ...commonFields(resource, where),
     check: join(checks, ' && '),
+    // A new account's home, when one is made: where useradd puts it unless `home` says.
+    ...(createHome ? home !== undefined && { makes: [home] } : { makes: [] }),
     apply: sh`if getent passwd ${name} >/dev/null; then usermod ${options(false)} ${name}; else useradd ${options(true)} ${name}; fi`,
   };
 }

@@ -5,7 +5,7 @@ import { readFile, readlink, stat } from 'node:fs/promises';
 import type { Plan } from '../../compiler/plan.ts';
 import { block, directory, file, handler, line, secret, symlink, command, absent } from '../../index.ts';
 import { renderPlan } from '../../compiler/render.ts';
-import { parseFrame } from '../../runner/frames.ts';
+import { parseFrame } from '../../compiler/protocol.ts';
 import { planOf, tempDir, type AbsolutePath } from '../support/plan-harness.ts';
 import { renderChecked } from '../support/render-checked.ts';
 import { listTree } from '../support/target-tree.ts';

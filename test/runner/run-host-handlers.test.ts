@@ -3,7 +3,7 @@ import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PENDING_HANDLERS_FILE } from '../../compiler/prelude.ts';
 import { command, file, handler } from '../../index.ts';
-import { parseFrame } from '../../runner/frames.ts';
+import { parseFrame } from '../../compiler/protocol.ts';
 import { runHost } from '../../runner/run-host.ts';
 import type { RunRequest, Transport } from '../../runner/transport.ts';
 import { checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';

@@ -84,6 +84,17 @@ describe('runner/run-host', () => {
     expect(apply.steps[0]).to.include({ rc: 4, output: `${forged}\n` });
   });
 
+  it('a frame with a status the runner does not know fails the host (a protocol error), never passed on as a status', async () => {
+    const plan = planWith([step('s', { check: code('true') })]);
+    const lines = ['@@bosun {"t":"start","i":0}', '@@bosun {"t":"result","i":0,"s":"done","rc":0}', '@@bosun {"t":"end"}'];
+    const result = await runHost(plan, renderChecked(plan), fake({ exitCode: 0, unreachable: false, stderr: '' }, lines), {
+      mode: 'check',
+    });
+    expect(result.status).to.equal('failed');
+    expect(result.reason).to.match(/^protocol error: frame result: unknown status "done"/);
+    expect(result.steps).to.deep.equal([]);
+  });
+
   it('a session that ends without the end event failed, whatever its exit code', async () => {
     const plan = planWith([step('s', { check: code('true') })]);
     const died = await runHost(

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { decodeData, FRAME_PREFIX, parseFrame } from '../../runner/frames.ts';
+import { decodeData, FRAME_PREFIX, FRAMES, type FrameKind, frameFormat, ProtocolError, parseFrame } from '../../compiler/protocol.ts';
 import { command, file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
 import { renderChecked } from '../support/render-checked.ts';
 
-describe('runner/frames: the framed events run-host reads', () => {
+describe('compiler/protocol: the framed events a script prints and the runner reads', () => {
   it('parses each kind of event', () => {
     expect(parseFrame('@@bosun {"t":"facts","pkg":"apt","init":"systemd","os":"debian/bookworm"}')).to.deep.equal({
       t: 'facts',
@@ -33,6 +33,36 @@ describe('runner/frames: the framed events run-host reads', () => {
       '@@bosunx {"t":"end"}',
     ]) {
       expect(parseFrame(line), line).to.equal(undefined);
+    }
+  });
+
+  it('refuses a frame that breaks the protocol: an unknown kind or status, a field of the wrong type', () => {
+    for (const line of [
+      '@@bosun {"t":"result","i":0,"s":"done","rc":0}',
+      '@@bosun {"t":"result","i":0,"s":"ok"}',
+      '@@bosun {"t":"result","i":"0","s":"ok","rc":0}',
+      '@@bosun {"t":"result","i":-1,"s":"ok","rc":0}',
+      '@@bosun {"t":"finish"}',
+      '@@bosun {"t":"before","i":0}',
+    ]) {
+      expect(() => parseFrame(line), line).to.throw(ProtocolError);
+    }
+  });
+
+  it('every printf format the prelude uses gives a frame the parser reads back', async () => {
+    // A value of each field's type (a result's status must be a known one).
+    const sample = (kind: FrameKind, type: string): string => {
+      if (type === 'number') return '7';
+      return kind === 'result' ? 'ok' : 'v';
+    };
+    for (const kind of Object.keys(FRAMES) as FrameKind[]) {
+      const fields = Object.entries(FRAMES[kind]);
+      const values = fields.map(([, type]) => sample(kind, type));
+      const { stdout } = await execa('sh', ['-c', `printf '${frameFormat(kind)}' "$@"`, 'sh', ...values]);
+      const event = parseFrame(stdout) as Record<string, unknown>;
+      expect(event.t, stdout).to.equal(kind);
+      for (const [k, [field, type]] of fields.entries())
+        expect(event[field], `${kind}.${field}`).to.equal(type === 'number' ? 7 : values[k]);
     }
   });
 
