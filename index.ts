@@ -1,7 +1,7 @@
 // bosun's public surface: what playbooks and roles import.
 export { definePlaybook, role, handler } from './compiler/playbook.ts';
 export type { Playbook, Play, Role, Handler, Serial } from './compiler/playbook.ts';
-export { secret, Secret } from './compiler/secret.ts';
+export { Secret, secret, secretText } from './compiler/secret.ts';
 export type { Resource } from './compiler/resource.ts';
 export type { AbsolutePath, FileMode } from './compiler/validate.ts';
 export { file } from './compiler/resources/file.ts';

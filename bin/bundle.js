@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 // Bump when the way bundles are built changes, so old ones are not reused.
-const RECIPE = 1;
+const RECIPE = 2;
 
 const sha = (data) => createHash('sha256').update(data).digest('hex');
 
@@ -57,6 +57,11 @@ async function build(file, key, manifestFile) {
     target: 'node20',
     // Class names must survive: errors and secrets are recognised by them across copies.
     keepNames: true,
+    // Errors thrown in a playbook or role name its own file and line (bin/bosun.js turns source maps on).
+    sourcemap: 'inline',
+    sourcesContent: false,
+    // Sources are relative to absWorkingDir (/): the root makes them the absolute paths they are.
+    sourceRoot: '/',
     write: false,
     metafile: true,
     logLevel: 'silent',

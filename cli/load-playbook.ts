@@ -1,8 +1,10 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { bundledModule } from '../bin/bundle.js';
-import { LoadError } from '../compiler/errors.ts';
+import { BosunError, LoadError } from '../compiler/errors.ts';
 import type { Playbook } from '../compiler/playbook.ts';
+import { checkPlaybook } from '../compiler/playbook-check.ts';
+import { userFrame } from '../compiler/user-frame.ts';
 import { assertTypesafe } from './typecheck.ts';
 
 /**
@@ -23,11 +25,17 @@ export async function loadPlaybook(path: string, options: { readonly typecheck?:
     // A bundle's name holds its content hash: an edited playbook loads anew even in a long-lived process.
     module = (await import(await bundledModule(file))) as { default?: unknown };
   } catch (error) {
-    throw new LoadError(`could not load the playbook: ${(error as Error).message}`, { file: path, cause: error });
+    const at = userFrame(error) ?? { file: path };
+    throw new LoadError(`could not load the playbook: ${(error as Error).message}`, { ...at, cause: error });
   }
-  const playbook = module.default as Partial<Playbook> | undefined;
-  if (typeof playbook !== 'object' || playbook === null || !Array.isArray(playbook.plays)) {
+  const playbook = module.default;
+  if (typeof playbook !== 'object' || playbook === null) {
     throw new LoadError('the default export must be a playbook: export default definePlaybook({ name, plays: [...] })', { file: path });
   }
-  return playbook as Playbook;
+  try {
+    return checkPlaybook(playbook);
+  } catch (error) {
+    if (error instanceof BosunError) throw new LoadError(error.message, { file: path, cause: error });
+    throw error;
+  }
 }

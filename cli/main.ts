@@ -1,12 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
+import { constants } from 'node:os';
 import { BosunError } from '../compiler/errors.ts';
 import { maskSecrets } from '../compiler/secret.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { parseLimit } from '../inventory/limit.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { parseSerial } from '../runner/batches.ts';
+import { printable } from '../runner/printable.ts';
 import { percentage, positiveInteger, type RunOptions } from './options.ts';
-import { applySavedPlan, prepare, runPlaybook, type Io } from './run-command.ts';
+import { applySavedPlan } from './apply-saved-plan.ts';
+import { type Io, prepare, runPlaybook } from './run-command.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -62,6 +65,26 @@ async function runOptions(flags: Record<string, unknown>): Promise<RunOptions> {
   };
 }
 
+/** The commander attribute of each run option, to ask whether the user gave it. */
+const FLAG_OF: Record<keyof RunOptions, string> = {
+  inventories: 'inventory',
+  limit: 'limit',
+  tags: 'tags',
+  extraVars: 'extraVars',
+  json: 'json',
+  diff: 'diff',
+  forks: 'forks',
+  serial: 'serial',
+  maxFailPercentage: 'maxFailPercentage',
+  timeoutSeconds: 'timeout',
+  acceptNewHostKeys: 'acceptNewHostKeys',
+  sshConfig: 'sshConfig',
+  askBecomePass: 'askBecomePass',
+  detailedExitcode: 'detailedExitcode',
+  out: 'out',
+  typecheck: 'typecheck',
+};
+
 /** The `bosun` command. Returns the exit code; never calls process.exit. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let code = 0;
@@ -74,7 +97,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   withRunFlags(program.command('compile').argument('<playbook>').description('print the script bosun would run on a host'))
     .option('--host <name>', 'the host whose script to print (default: the first)')
     .action(async (playbook: string, flags: Record<string, unknown>) => {
-      const targets = await prepare(playbook, await runOptions({ ...flags, forks: '1' }));
+      const { targets } = await prepare(playbook, await runOptions({ ...flags, forks: '1' }));
       const target = typeof flags.host === 'string' ? targets.find((t) => t.host.name === flags.host) : targets[0];
       if (target === undefined)
         throw new BosunError(
@@ -98,20 +121,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         .argument('<playbook>', 'a playbook, or a plan saved by check --out')
         .description('bring hosts to the desired state'),
     ),
-  ).action(async (playbook: string, flags: Record<string, unknown>) => {
+  ).action(async (playbook: string, flags: Record<string, unknown>, command: Command) => {
     const options = await runOptions(flags);
+    const given = (option: keyof RunOptions): boolean => command.getOptionValueSource(FLAG_OF[option]) === 'cli';
     code = playbook.endsWith('.json')
-      ? await applySavedPlan(
-          playbook,
-          {
-            diff: options.diff,
-            forks: options.forks,
-            detailedExitcode: options.detailedExitcode,
-            askBecomePass: options.askBecomePass,
-            ...(options.json !== undefined && { json: options.json }),
-          },
-          io,
-        )
+      ? await applySavedPlan(playbook, { options, given }, io)
       : await runPlaybook(playbook, 'apply', options, io);
   });
 
@@ -131,7 +145,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (error instanceof BosunError) {
-      io.stderr(`bosun: ${error.describe()}\n`);
+      io.stderr(`bosun: ${printable(error.describe(), { lines: true })}\n`);
       return 1;
     }
     throw error;
@@ -143,5 +157,23 @@ function processIo(): Io {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
+    signal: interruptSignal(),
   };
+}
+
+/**
+ * Aborted by the first SIGINT or SIGTERM (its reason is the signal's name): the run then
+ * starts no new host, ends the sessions that are running, on their hosts too, and prints
+ * its recap. A second signal exits at once.
+ */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(name, () => {
+      if (controller.signal.aborted) process.exit(128 + constants.signals[name]);
+      process.stderr.write(`\nbosun: ${name}: ending the running sessions, starting no new host (again to quit at once)\n`);
+      controller.abort(name);
+    });
+  }
+  return controller.signal;
 }

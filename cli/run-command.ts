@@ -1,71 +1,104 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants } from 'node:os';
+import { BosunError } from '../compiler/errors.ts';
 import type { Mode } from '../compiler/plan.ts';
-import { secret, type Secret } from '../compiler/secret.ts';
+import { type Secret, secret } from '../compiler/secret.ts';
 import { defaultInventory, loadInventories } from '../inventory/index.ts';
 import { fanOut } from '../runner/fan-out.ts';
+import { printable } from '../runner/printable.ts';
 import { Progress } from '../runner/progress.ts';
-import { hostLine, recap, stepLine, type HumanOutput } from '../runner/report-human.ts';
+import { type HumanOutput, hostLine, recap, stepLine } from '../runner/report-human.ts';
 import { jsonReport } from '../runner/report-json.ts';
 import { exitCode, type HostResult } from '../runner/results.ts';
 import { runHost } from '../runner/run-host.ts';
 import { transportFor } from '../runner/transport-for.ts';
 import { loadPlaybook } from './load-playbook.ts';
 import type { RunOptions } from './options.ts';
+import type { PlanKey } from './plan-key.ts';
+import { planKey } from './plan-key.ts';
 import { promptSecret } from './prompt.ts';
-import { readSavedPlan, savedPlan, type SavedPlan } from './saved-plan.ts';
-import { resolveTargets, type Target } from './targets.ts';
+import { refusal, type SavedPlan, savedPlan, writeSavedPlan } from './saved-plan.ts';
+import { type HostSelector, resolveTargets, scheduleOf, type Target } from './targets.ts';
 
 /** Streams for a command's output (process.stdout/stderr in the CLI, buffers in tests). */
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly isTTY: boolean;
+  /**
+   * Aborted on SIGINT/SIGTERM (its reason names the signal): no host starts after it, running
+   * sessions are ended on their hosts, the recap says what did and did not run.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** What a run is about to touch: the targets, and the inventory they were selected from. */
+export interface Prepared {
+  readonly targets: Target[];
+  readonly inventory: HostSelector;
 }
 
 /** Loads, compiles and resolves: everything that happens before a host is touched. */
-export async function prepare(playbookPath: string, options: RunOptions): Promise<Target[]> {
+export async function prepare(playbookPath: string, options: RunOptions): Promise<Prepared> {
   const playbook = await loadPlaybook(playbookPath, { typecheck: options.typecheck });
   const inventory =
     options.inventories.length === 0
       ? defaultInventory(options.extraVars)
       : await loadInventories([...options.inventories], { extraVars: options.extraVars });
-  return resolveTargets(playbook, inventory, { ...(options.limit !== undefined && { limit: options.limit }), tags: options.tags });
+  try {
+    const targets = resolveTargets(playbook, inventory, {
+      ...(options.limit !== undefined && { limit: options.limit }),
+      tags: options.tags,
+    });
+    return { targets, inventory };
+  } catch (error) {
+    // Compile errors are the playbook's: name its file when the error names no other place.
+    if (error instanceof BosunError && error.file === undefined) throw new BosunError(error.message, { file: playbookPath, cause: error });
+    throw error;
+  }
+}
+
+/** A saved plan being applied: what it pins, the key its digests were made with, and apply's own `--limit`. */
+export interface SavedApply {
+  readonly plan: SavedPlan;
+  readonly key: PlanKey;
+  readonly narrow?: string;
 }
 
 /**
  * `bosun check` and `bosun apply`: one session per host, fanned out, results
  * streamed, a recap, an optional JSON report and the exit code of DESIGN.md item 8.
  */
-export async function runPlaybook(playbookPath: string, mode: Mode, options: RunOptions, io: Io, saved?: SavedPlan): Promise<number> {
+export async function runPlaybook(playbookPath: string, mode: Mode, options: RunOptions, io: Io, saved?: SavedApply): Promise<number> {
   const startedAt = new Date();
-  const targets = await prepare(playbookPath, options);
+  const prepared = await prepare(playbookPath, options);
+  const targets = saved?.narrow === undefined ? prepared.targets : narrowed(prepared, saved.narrow);
+  const { serial, maxFailPercentage } = scheduleOf(targets, options);
+  const key = saved?.key ?? (options.out === undefined ? undefined : await planKey());
   const human: HumanOutput = { write: io.stdout, color: io.isTTY, diff: options.diff };
   const becomePassword: Secret | undefined = options.askBecomePass ? secret(await promptSecret('BECOME password: ')) : undefined;
   const controlDir = await mkdtemp(join(tmpdir(), 'bosun-ssh-'));
-  const firstPlay = targets[0]?.plays[0];
-  const serial = options.serial ?? firstPlay?.serial;
-  const maxFail = options.maxFailPercentage ?? firstPlay?.maxFailPercentage;
   const progress = new Progress({ write: io.stdout }, { isTTY: io.isTTY, total: targets.length });
+  const interrupt = io.signal ?? new AbortController().signal;
   try {
     const outcome = await fanOut(
       targets,
       async (target: Target, signal: AbortSignal): Promise<HostResult> => {
-        const refused = saved && refuseChangedPlan(target, saved);
-        if (refused) return refused;
-        const transport = transportFor(target.host, {
-          become: target.plays.some((play) => play.become === true),
+        const refused = saved && refusal(target, saved.plan, saved.key);
+        if (refused) return notRun(target, refused);
+        const transport = transportFor(target.host, target.become, {
           acceptNewHostKeys: options.acceptNewHostKeys,
           ...(options.sshConfig !== undefined && { sshConfigFile: options.sshConfig }),
           ...(becomePassword !== undefined && { becomePassword }),
-          ...(options.timeoutSeconds !== undefined && { timeoutMs: options.timeoutSeconds * 1000 }),
           controlDir,
         });
         try {
           return await runHost(target.plan, target.rendered, transport, {
             mode,
             signal,
+            ...(options.timeoutSeconds !== undefined && { timeoutMs: options.timeoutSeconds * 1000 }),
             onStep: (step) => progress.write(stepLine(target.host.name, step, human)),
           });
         } finally {
@@ -75,68 +108,80 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
       {
         forks: options.forks,
         ...(serial !== undefined && { serial }),
-        ...(maxFail !== undefined && { maxFailPercentage: maxFail }),
+        ...(maxFailPercentage !== undefined && { maxFailPercentage }),
+        signal: interrupt,
         isFailure: (result: HostResult) => result.status === 'failed' || result.status === 'unreachable',
         onResult: (_target: Target, result: HostResult) => progress.hostDone(result.status, hostLine(result, human)),
         // A host whose run threw (a bug, a broken transport) fails alone; the others go on.
-        onError: (target: Target, error: unknown): HostResult => ({
-          host: target.host.name,
-          status: 'failed',
-          steps: [],
-          durationMs: 0,
-          planHash: target.rendered.hash,
-          reason: error instanceof Error ? error.message : String(error),
-        }),
+        onError: (target: Target, error: unknown): HostResult => notRun(target, error instanceof Error ? error.message : String(error)),
       },
     );
     progress.finish();
-    const results = targets.map((target) => outcome.results.get(target)).filter((r): r is HostResult => r !== undefined);
-    const skipped = outcome.notRun.length;
+    const gone = saved === undefined ? [] : vanished(saved, prepared);
+    for (const result of gone) io.stdout(hostLine(result, human));
+    const results = [...targets.map((target) => outcome.results.get(target)).filter((r): r is HostResult => r !== undefined), ...gone];
     io.stdout(recap(results, mode, human));
-    if (skipped > 0)
+    const skipped = outcome.notRun.map((target) => target.host.name);
+    const skippedNames = printable(skipped.join(', '));
+    if (interrupt.aborted) {
       io.stdout(
-        `${skipped} host(s) not run (${outcome.notRun.map((t) => t.host.name).join(', ')}): batch ${(outcome.stoppedAfterBatch ?? 0) + 1} failed more than the failure limit allows\n`,
+        `interrupted by ${String(interrupt.reason)}: ${skipped.length} host(s) not run${skipped.length > 0 ? ` (${skippedNames})` : ''}\n`,
       );
-    const code = exitCode(results, { reportChanges: mode === 'check' || options.detailedExitcode }) | (skipped > 0 ? 4 : 0);
-    if (options.json !== undefined) {
-      await writeFile(
-        options.json,
-        jsonReport({
-          format: 1,
-          mode,
-          playbook: playbookPath,
-          startedAt: startedAt.toISOString(),
-          durationMs: Date.now() - startedAt.getTime(),
-          exitCode: code,
-          hosts: results,
-        }),
+    } else if (skipped.length > 0) {
+      io.stdout(
+        `${skipped.length} host(s) not run (${skippedNames}): batch ${(outcome.stoppedAfterBatch ?? 0) + 1} failed more than the failure limit allows\n`,
       );
     }
-    if (options.out !== undefined && mode === 'check') await writeFile(options.out, savedPlan(playbookPath, options, targets));
+    const code = interrupt.aborted
+      ? interruptedCode(interrupt.reason)
+      : exitCode(results, { reportChanges: mode === 'check' || options.detailedExitcode }) | (skipped.length > 0 ? 4 : 0);
+    if (options.json !== undefined) {
+      const report = {
+        format: 1 as const,
+        mode,
+        playbook: playbookPath,
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - startedAt.getTime(),
+      };
+      await writeFile(options.json, jsonReport({ ...report, exitCode: code, hosts: results, notRun: skipped }));
+    }
+    if (options.out !== undefined && mode === 'check' && key !== undefined)
+      await writeSavedPlan(options.out, savedPlan(playbookPath, options, targets, key));
     return code;
   } finally {
     await rm(controlDir, { recursive: true, force: true });
   }
 }
 
-/** `bosun apply plan.json`: the same run as the saved check, refusing hosts whose plan changed. */
-export async function applySavedPlan(file: string, overrides: Partial<RunOptions>, io: Io): Promise<number> {
-  const saved = await readSavedPlan(file);
-  return runPlaybook(saved.playbook, 'apply', { ...saved.options, ...overrides }, io, saved);
+/** The targets apply's own `--limit` keeps, among the saved plan's. */
+function narrowed(prepared: Prepared, pattern: string): Target[] {
+  const names = new Set(prepared.inventory.select(pattern).map((host) => host.name));
+  if (names.size === 0) throw new BosunError(`--limit ${pattern} matches no host of the saved plan's inventory`);
+  return prepared.targets.filter((target) => names.has(target.host.name));
 }
 
-function refuseChangedPlan(target: Target, saved: SavedPlan): HostResult | undefined {
-  const expected = saved.hosts[target.host.name];
-  if (expected === target.rendered.hash) return undefined;
-  return {
-    host: target.host.name,
-    status: 'failed',
-    steps: [],
-    durationMs: 0,
-    planHash: target.rendered.hash,
-    reason:
-      expected === undefined
-        ? 'this host was not in the saved plan: refusing it'
-        : 'the plan for this host changed since it was saved: refusing it (run check again)',
-  };
+/** Hosts the saved plan names that the playbook and inventory no longer target: failed, never silently dropped. */
+function vanished(saved: SavedApply, prepared: Prepared): HostResult[] {
+  const targeted = new Set(prepared.targets.map((target) => target.host.name));
+  const inScope = saved.narrow === undefined ? undefined : new Set(prepared.inventory.select(saved.narrow).map((host) => host.name));
+  return Object.keys(saved.plan.hosts)
+    .filter((name) => !targeted.has(name) && (inScope === undefined || inScope.has(name)))
+    .map((name) => ({
+      host: name,
+      status: 'failed',
+      steps: [],
+      durationMs: 0,
+      planHash: '',
+      reason: 'in the saved plan, but the playbook and inventory no longer target this host: not applied (run check --out again)',
+    }));
+}
+
+function notRun(target: Target, reason: string): HostResult {
+  return { host: target.host.name, status: 'failed', steps: [], durationMs: 0, planHash: target.rendered.digest, reason };
+}
+
+/** 128 + the signal's number, as a shell reports a command a signal ended. */
+function interruptedCode(reason: unknown): number {
+  const signal = typeof reason === 'string' ? constants.signals[reason as NodeJS.Signals] : undefined;
+  return 128 + (signal ?? constants.signals.SIGINT);
 }

@@ -2,8 +2,9 @@ import { compilePlan } from '../compiler/compile-plan.ts';
 import { BosunError } from '../compiler/errors.ts';
 import type { Plan } from '../compiler/plan.ts';
 import type { Play, Playbook } from '../compiler/playbook.ts';
-import { renderPlan, type RenderedPlan } from '../compiler/render.ts';
-import type { Host } from '../inventory/host.ts';
+import { type RenderedPlan, renderPlan } from '../compiler/render.ts';
+import type { Become, Host } from '../inventory/host.ts';
+import type { Serial } from '../runner/batches.ts';
 
 /** A host with what bosun will run on it. */
 export interface Target {
@@ -11,6 +12,8 @@ export interface Target {
   readonly plays: readonly Play[];
   readonly plan: Plan;
   readonly rendered: RenderedPlan;
+  /** Whether (and as whom) the script runs under sudo: the host's own variables, else its plays'. */
+  readonly become: Become;
 }
 
 /** The part of an inventory the CLI needs: host patterns. */
@@ -42,12 +45,60 @@ export function resolveTargets(
   return [...byHost.values()].map(({ host, plays }) => {
     try {
       const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }) });
-      return { host, plays, plan, rendered: renderPlan(plan) };
+      return { host, plays, plan, rendered: renderPlan(plan), become: becomeOf(host, plays) };
     } catch (error) {
       if (error instanceof BosunError && error.host === undefined) {
-        throw new BosunError(`host ${host.name}: ${error.message}`, { cause: error, host: host.name });
+        const { file, line, column } = error;
+        throw new BosunError(`host ${host.name}: ${error.message}`, { cause: error, host: host.name, file, line, column });
       }
       throw error;
     }
   });
+}
+
+/**
+ * Become for a host: its own `ansible_become`/`bosun_become` (and `_user`) variables win, as
+ * in Ansible; otherwise its plays say, and since one script runs all of them, they must agree.
+ */
+function becomeOf(host: Host, plays: readonly Play[]): Become {
+  const own = host.connection.transport === 'chroot' ? undefined : host.connection.become;
+  const enabled = own?.enabled ?? agreed(plays, 'become', (play) => play.become === true);
+  const user = own?.user ?? agreed(plays, 'becomeUser', (play) => play.becomeUser);
+  return { enabled, ...(user !== undefined && { user }) };
+}
+
+/** How the run is paced: batches and the failure limit. */
+export interface Schedule {
+  readonly serial?: Serial;
+  readonly maxFailPercentage?: number;
+}
+
+/**
+ * The schedule of a run: what the command line says, else what the plays of these targets
+ * ask for, on which they must then agree (plays that target no host have no say).
+ */
+export function scheduleOf(targets: readonly Target[], given: Schedule): Schedule {
+  const plays = [...new Set(targets.flatMap((target) => target.plays))];
+  const serial = given.serial ?? agreed(plays, 'serial', (play) => play.serial);
+  const maxFailPercentage = given.maxFailPercentage ?? agreed(plays, 'maxFailPercentage', (play) => play.maxFailPercentage);
+  return { ...(serial !== undefined && { serial }), ...(maxFailPercentage !== undefined && { maxFailPercentage }) };
+}
+
+/**
+ * The one value `setting` has across `plays`; plays that differ are refused by name rather
+ * than flattened silently (bosun runs one script per host and one fan-out per run).
+ */
+function agreed<T>(plays: readonly Play[], setting: string, valueIn: (play: Play) => T): T {
+  const values = plays.map((play) => ({ play: play.name, value: valueIn(play), key: JSON.stringify(valueIn(play)) ?? 'unset' }));
+  const first = values[0];
+  const other = values.find((each) => each.key !== first?.key);
+  if (first === undefined) return undefined as T;
+  if (other !== undefined) {
+    throw new BosunError(
+      `plays ${JSON.stringify(first.play)} (${setting}: ${first.key}) and ${JSON.stringify(other.play)} (${setting}: ${other.key}) disagree: ` +
+        `bosun runs the plays of a host as one script, in one fan-out, so they must agree on ${setting} ` +
+        `(split them into separate runs${setting.startsWith('become') ? ', or set ansible_become / ansible_become_user for the host' : ''})`,
+    );
+  }
+  return first.value;
 }

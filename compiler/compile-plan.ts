@@ -1,5 +1,7 @@
 import type { Host } from '../inventory/host.ts';
-import { ValidationError } from './errors.ts';
+import { BosunError, ValidationError } from './errors.ts';
+import { checkRoles } from './playbook-check.ts';
+import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
 import type { Play } from './playbook.ts';
 import { compileResource } from './resource.ts';
@@ -18,10 +20,14 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
   const steps: Step[] = [];
   const handlers: HandlerStep[] = [];
   for (const play of plays) {
-    const roles = typeof play.roles === 'function' ? play.roles(host) : play.roles;
+    const where = `play ${JSON.stringify(play.name)}: roles`;
+    const roles = typeof play.roles === 'function' ? checkRoles(rolesFor(play, host), `${where}(${host.name})`) : play.roles;
     for (const role of roles) {
-      for (const resource of role.resources) {
-        const step = withRoleTags(compileResource(resource), role.tags);
+      for (const [index, resource] of role.resources.entries()) {
+        const step = withRoleTags(
+          located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
+          role.tags,
+        );
         if (selected(step, options.tags)) steps.push(step);
       }
       for (const handler of role.handlers ?? []) {
@@ -42,6 +48,31 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
     }
   }
   return { format: 1, host: host.name, steps, handlers };
+}
+
+/** A play's roles function called for a host; what it throws becomes an error naming the play, the host and the line. */
+function rolesFor(play: Play, host: Host): unknown {
+  try {
+    return (play.roles as (host: Host) => unknown)(host);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = userFrame(error);
+    throw new BosunError(`play ${JSON.stringify(play.name)}: its roles function threw for host ${host.name}: ${message}`, {
+      cause: error,
+      host: host.name,
+      ...at,
+    });
+  }
+}
+
+/** Runs `compile`; a ValidationError keeps its field, and its message says where the resource is. */
+function located<T>(compile: () => T, where: string): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (error instanceof ValidationError) error.message = `${where}: ${error.message}`;
+    throw error;
+  }
 }
 
 function withRoleTags(step: Step, tags: readonly string[] | undefined): Step {

@@ -24,13 +24,19 @@ export interface Play {
   readonly name: string;
   /** Host pattern (Ansible syntax): `all`, a group, `web:&prod`, … */
   readonly hosts: string;
-  /** Run the script as root through `sudo -n` (SSH and local transports). */
+  /**
+   * Run the script as root (or `becomeUser`) through sudo (SSH and local transports). A host's
+   * own `ansible_become` / `bosun_become` variable (or `-e`) overrides it, as in Ansible. bosun runs
+   * one script per host, so the plays that target a host must agree on it.
+   */
   readonly become?: boolean;
+  /** The user to become; root by default. A host's `ansible_become_user` overrides it. */
+  readonly becomeUser?: string;
   /** Roles for a host; a function sees the host's variables. */
   readonly roles: readonly Role[] | ((host: Host) => readonly Role[]);
-  /** Rolling batches. */
+  /** Rolling batches. Every play of a run must agree on it (`--serial` overrides them all). */
   readonly serial?: Serial;
-  /** Stop later batches when more than this percentage of a batch failed. */
+  /** Stop later batches when more than this percentage of a batch failed. Every play of a run must agree on it. */
   readonly maxFailPercentage?: number;
 }
 

@@ -32,7 +32,11 @@ _bosun_result() { printf '${frameFormat('result')}' "$1" "$2" "\${3:-0}"; }
 _bosun_start() { printf '${frameFormat('start')}' "$1"; }
 _bosun_pending_event() { printf '${frameFormat('pending')}' "$1"; }
 _bosun_size() { printf '${frameFormat('size')}' "$1" "$2"; }
-_bosun_end() { printf '${frameFormat('end')}'; }
+# The end of the run: the watchdog (below) is stopped first, since the runner closes stdin once it reads this.
+_bosun_end() {
+  [ -z "$_bosun_watchdog" ] || kill "$_bosun_watchdog" 2>/dev/null
+  printf '${frameFormat('end')}'
+}
 # Framed data (file content, command output): base64 of stdin, capped by the caller.
 _bosun_data() {
   printf '${dataFrameFormat()}' "$1" "$2" "$(base64 | tr -d '\\n')"
@@ -49,6 +53,17 @@ else _bosun_init=sysv; fi
 # shellcheck disable=SC1091
 _bosun_os=$( (. /etc/os-release 2>/dev/null && printf '%s/%s' "$ID" "$VERSION_CODENAME") | tr -cd 'A-Za-z0-9._/-')
 printf '${frameFormat('facts')}' "$_bosun_pkg" "$_bosun_init" "$_bosun_os"
+
+# With watch as $2, the runner holds stdin open until it has read the end of the run. When stdin
+# closes first (the runner was interrupted or died, the connection was lost), the watchdog ends
+# the run's process group, rather than let it go on changing the host with nobody to report to.
+_bosun_watchdog=
+if [ "\${2:-}" = watch ]; then
+  exec 9<&0
+  { while IFS= read -r _bosun_ignored <&9; do :; done; kill -TERM 0; } &
+  _bosun_watchdog=$!
+  exec 9<&-
+fi
 
 # Test hook: a named point of a step's run (intend, apply, applied, verified, reported). Does nothing;
 # the fault-injection tests redefine it to kill the script at exactly that point.

@@ -2,14 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Plan } from './plan.ts';
 import { PRELUDE } from './prelude.ts';
 import { CANNOT_APPLY, CANNOT_TELL } from './protocol.ts';
+import { maskSecrets } from './secret.ts';
 import { code, lines, sh, type Shell } from './shell.ts';
 import type { HandlerStep, Step } from './step.ts';
 
 /** A plan rendered for one host: the script, its hash, and the secrets printers must mask. */
 export interface RenderedPlan {
   readonly script: string;
-  /** sha256 of the script, hex: what `bosun apply plan.json` compares. */
-  readonly hash: string;
+  /**
+   * sha256 of the script with its secrets masked, hex: names the script in reports. It is
+   * no oracle for a secret (the masked script is what `bosun compile` prints anyway); a saved
+   * plan pins the whole script with a keyed digest instead (cli/saved-plan.ts).
+   */
+  readonly digest: string;
   readonly secrets: readonly string[];
 }
 
@@ -38,11 +43,8 @@ export function renderPlan(plan: Plan): RenderedPlan {
   // SC2235: checks are subshell functions on purpose, so their `exit 1` cannot end the script.
   const header = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2088,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n`;
   const script = `${header}_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
-  return {
-    script,
-    hash: createHash('sha256').update(script).digest('hex'),
-    secrets: [...new Set(body.secrets)],
-  };
+  const secrets = [...new Set(body.secrets)];
+  return { script, digest: createHash('sha256').update(maskSecrets(script, secrets)).digest('hex'), secrets };
 }
 
 /** A comment line that cannot break out of the comment. */

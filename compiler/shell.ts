@@ -38,7 +38,7 @@ function render(value: ShellValue, secrets: string[]): string {
   }
   if (Array.isArray(value)) return value.map((item) => render(item, secrets)).join(' ');
   if (value instanceof Secret) {
-    secrets.push(value.reveal());
+    secrets.push(...value.maskedForms());
     return quote(value.reveal(), 'secret');
   }
   return quote(String(value));

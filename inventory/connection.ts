@@ -105,8 +105,10 @@ function becomeFor(
   fail: (key: string, problem: string) => never,
 ): Become | undefined {
   if (flag === undefined && user === undefined) return undefined;
-  const enabled = flag === undefined ? false : (toBoolean(flag.value) ?? fail(flag.key, `${JSON.stringify(flag.value)} is not a boolean`));
-  return user === undefined ? { enabled } : { enabled, user: user.value };
+  // Only what the variables say: a become user alone does not turn become on (as in Ansible).
+  const enabled =
+    flag === undefined ? undefined : (toBoolean(flag.value) ?? fail(flag.key, `${JSON.stringify(flag.value)} is not a boolean`));
+  return { ...(enabled !== undefined && { enabled }), ...(user !== undefined && { user: user.value }) };
 }
 
 /** Ansible's boolean(): yes/no, on/off, true/false, 1/0, y/n, t/f, any case. */

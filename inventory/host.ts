@@ -17,8 +17,11 @@ export interface Host {
 export type Connection = LocalConnection | ChrootConnection | SshConnection;
 
 export interface Become {
-  /** Run the script as root (or `user`) through `sudo -n`. */
-  readonly enabled: boolean;
+  /**
+   * Run the script as root (or `user`) through sudo. In a host's connection, absent when
+   * the host's variables do not say (`ansible_become`): the play decides then.
+   */
+  readonly enabled?: boolean;
   /** The user to become; root when absent. */
   readonly user?: string;
 }

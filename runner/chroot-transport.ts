@@ -2,9 +2,10 @@ import { execa } from 'execa';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endGroupOnAbort, streamSession } from './session.ts';
+import { sessionCommand } from './session-command.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
-/** Runs the script inside a root filesystem: `chroot ROOT sh -s MODE` (image baking, tests). */
+/** Runs the script inside a root filesystem: `chroot ROOT sh -s MODE watch` (image baking, tests). */
 export class ChrootTransport implements Transport {
   constructor(private readonly root: string) {}
 
@@ -15,8 +16,8 @@ export class ChrootTransport implements Transport {
     } catch {
       return { exitCode: undefined, unreachable: true, reason: `no root filesystem with /bin/sh at ${this.root}`, stderr: '' };
     }
-    const child = execa('chroot', [this.root, 'sh', '-s', request.mode], {
-      input: request.script,
+    const limit = request.timeoutMs === undefined ? undefined : Math.ceil(request.timeoutMs / 1000) + 1;
+    const child = execa('chroot', [this.root, 'sh', '-c', sessionCommand(request.mode, undefined, false, limit).text], {
       reject: false,
       buffer: false,
       cancelSignal: request.signal,
@@ -26,7 +27,7 @@ export class ChrootTransport implements Transport {
       detached: true,
     });
     endGroupOnAbort(child, request.signal);
-    const { scriptStarted: _started, ...outcome } = await streamSession(child, request);
+    const { scriptStarted: _started, ...outcome } = await streamSession(child, request, request.script);
     return outcome;
   }
 }

@@ -1,8 +1,8 @@
 import { execa } from 'execa';
 import type { Secret } from '../compiler/secret.ts';
 import type { Become } from '../inventory/host.ts';
-import { becomePreamble, sessionCommand } from './session-command.ts';
 import { endGroupOnAbort, streamSession } from './session.ts';
+import { becomePreamble, sessionCommand } from './session-command.ts';
 import { sudoProblem } from './sudo-problem.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
@@ -15,9 +15,9 @@ export interface LocalTransportOptions {
 }
 
 /**
- * Runs the script on this machine: `sh -s MODE`, or with become the same sudo
- * command line an SSH session runs (`sudo -n`, or `sudo -S` reading the password
- * from stdin ahead of the script).
+ * Runs the script on this machine with the same command line an SSH session runs
+ * (`sh -s MODE watch`, under `sudo -n`, or `sudo -S` reading the password from stdin
+ * ahead of the script), in a process group of its own that an abort ends whole.
  */
 export class LocalTransport implements Transport {
   constructor(private readonly options: LocalTransportOptions = {}) {}
@@ -27,10 +27,11 @@ export class LocalTransport implements Transport {
     const password = become === undefined ? undefined : this.options.becomePassword?.reveal();
     const secrets = password === undefined ? [] : [password];
     const input = (password === undefined ? '' : becomePreamble(password)) + request.script;
-    const args = become === undefined ? ['-s', request.mode] : ['-c', sessionCommand(request.mode, become, password !== undefined).text];
-    const child = execa('sh', args, { input, reject: false, buffer: false, cancelSignal: request.signal, detached: true });
+    const limit = request.timeoutMs === undefined ? undefined : Math.ceil(request.timeoutMs / 1000) + 1;
+    const command = sessionCommand(request.mode, become, password !== undefined, limit);
+    const child = execa('sh', ['-c', command.text], { reject: false, buffer: false, cancelSignal: request.signal, detached: true });
     endGroupOnAbort(child, request.signal);
-    const { scriptStarted, ...outcome } = await streamSession(child, request, secrets);
+    const { scriptStarted, ...outcome } = await streamSession(child, request, input, secrets);
     const refused = become !== undefined && !scriptStarted ? sudoProblem(outcome.stderr) : undefined;
     return { ...outcome, ...(refused !== undefined && { reason: refused }) };
   }

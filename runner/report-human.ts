@@ -1,6 +1,7 @@
 import type { Mode } from '../compiler/plan.ts';
 import type { StepStatus } from '../compiler/step.ts';
 import type { HostResult, StepResult } from './results.ts';
+import { printable } from './printable.ts';
 
 /** Where human output goes and how it looks. */
 export interface HumanOutput {
@@ -31,7 +32,7 @@ export function stepLine(host: string, step: StepResult, out: HumanOutput): stri
     step.handler === undefined
       ? step.name
       : `handler ${step.handler}: ${step.name}${step.pendingFromEarlierRun ? ' (pending from an earlier run)' : ''}`;
-  let text = `${paint(step.status.padEnd(12), step.status, out)} ${host}  ${label}\n`;
+  let text = `${paint(step.status.padEnd(12), step.status, out)} ${printable(host)}  ${printable(label)}\n`;
   if (step.status === 'failed') text += indent(`rc=${step.rc ?? '?'}${step.output ? `\n${step.output}` : ''}`);
   if (out.diff && step.diff) text += indent(step.diff);
   return text;
@@ -41,7 +42,7 @@ export function stepLine(host: string, step: StepResult, out: HumanOutput): stri
 export function hostLine(result: HostResult, out: HumanOutput): string {
   if (result.status !== 'unreachable' && result.reason === undefined) return '';
   const status = result.status === 'unreachable' ? 'unreachable' : 'failed';
-  return `${paint(status.padEnd(12), status, out)} ${result.host}  ${result.reason ?? ''}\n`;
+  return `${paint(status.padEnd(12), status, out)} ${printable(result.host)}  ${printable(result.reason ?? '')}\n`;
 }
 
 /** What the recap adds after a host that did not finish its steps. */
@@ -49,7 +50,7 @@ const RECAP_TAIL: Partial<Record<HostResult['status'], string>> = { unreachable:
 
 /** The recap: counts per host, then totals. */
 export function recap(results: readonly HostResult[], mode: Mode, out: HumanOutput): string {
-  const width = Math.max(4, ...results.map((r) => r.host.length));
+  const width = Math.max(4, ...results.map((r) => printable(r.host).length));
   const rows = results.map((result) => {
     const count = (status: StepStatus): number => result.steps.filter((s) => s.status === status).length;
     const counts =
@@ -57,13 +58,13 @@ export function recap(results: readonly HostResult[], mode: Mode, out: HumanOutp
         ? `ok=${count('ok')} would-change=${count('would-change')} unknown=${count('unknown')} failed=${count('failed')} skipped=${count('skipped')}`
         : `ok=${count('ok')} changed=${count('changed')} failed=${count('failed')} skipped=${count('skipped')}`;
     const tail = RECAP_TAIL[result.status] === undefined ? '' : `  ${paint(RECAP_TAIL[result.status]!, 'failed', out)}`;
-    return `${result.host.padEnd(width)}  ${counts}${tail}`;
+    return `${printable(result.host).padEnd(width)}  ${counts}${tail}`;
   });
   return `\nRECAP (${mode})\n${rows.join('\n')}\n`;
 }
 
 function indent(text: string): string {
-  return text
+  return printable(text, { lines: true })
     .replace(/\n$/, '')
     .split('\n')
     .map((line) => `    ${line}\n`)

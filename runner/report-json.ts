@@ -10,6 +10,8 @@ export interface RunReport {
   readonly durationMs: number;
   readonly exitCode: number;
   readonly hosts: readonly HostResult[];
+  /** Hosts never started: later batches of a run stopped by its failure limit, or an interrupted run. */
+  readonly notRun: readonly string[];
 }
 
 export function jsonReport(report: RunReport): string {

@@ -31,7 +31,7 @@ export interface HostResult {
   /** Why the host failed or was unreachable, when it is not a step's failure. */
   readonly reason?: string;
   readonly durationMs: number;
-  /** sha256 of the script that ran. */
+  /** sha256 of the script that ran, with its secrets masked (RenderedPlan.digest). */
   readonly planHash: string;
 }
 

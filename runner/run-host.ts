@@ -9,7 +9,10 @@ import type { Transport } from './transport.ts';
 
 export interface RunHostOptions {
   readonly mode: Mode;
+  /** Interrupts the run (Ctrl-C): the session is ended, on the host too. Its `reason` says why. */
   readonly signal?: AbortSignal;
+  /** The per-host time limit: past it the session is ended, on the host too. */
+  readonly timeoutMs?: number;
   /** Called as each step finishes, for live output. */
   readonly onStep?: (result: StepResult) => void;
   /** Called with log output (stderr, unframed stdout), secrets masked. */
@@ -32,6 +35,11 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   let facts: Record<string, string> | undefined;
   let ended = false;
   let broken: string | undefined;
+  // Settled once the end frame is read: until then the transport holds the script's stdin open.
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   const mask = (text: string): string => maskSecrets(text, rendered.secrets);
 
   const onLine = (line: string): void => {
@@ -107,15 +115,30 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     };
   };
 
+  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
+  const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   const outcome = await transport.run({
     script: rendered.script,
     mode: options.mode,
-    onLine,
+    onLine: (line) => {
+      onLine(line);
+      if (ended) finish();
+    },
     onStderr: (text) => options.onLog?.(mask(text)),
-    ...(options.signal && { signal: options.signal }),
+    finished,
+    ...(signal && { signal }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });
-  const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.hash, ...(facts && { facts }) };
+  finish();
+  const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.digest, ...(facts && { facts }) };
   if (broken !== undefined) return { ...base, status: 'failed', reason: mask(`protocol error: ${broken}`) };
+  if (!ended && timeout?.aborted === true)
+    return { ...base, status: 'failed', reason: `timed out after ${options.timeoutMs! / 1000} s; session ended` };
+  if (!ended && options.signal?.aborted === true) {
+    const by = typeof options.signal.reason === 'string' ? ` by ${options.signal.reason}` : '';
+    return { ...base, status: 'failed', reason: `interrupted${by}; session ended` };
+  }
   if (outcome.unreachable) return { ...base, status: 'unreachable', reason: mask(outcome.reason ?? outcome.stderr.trim()) };
   if (!ended) {
     const why =

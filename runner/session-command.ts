@@ -1,5 +1,5 @@
 import type { Mode } from '../compiler/plan.ts';
-import { code, sh, type Shell } from '../compiler/shell.ts';
+import { code, type Shell, sh } from '../compiler/shell.ts';
 import type { Become } from '../inventory/host.ts';
 
 /**
@@ -10,38 +10,46 @@ import type { Become } from '../inventory/host.ts';
 export const BECOME_MARKER = '# bosun: end of become preamble';
 
 /**
- * The command a session runs, as one shell command line (the remote login shell
- * runs it over SSH; `sh -c` runs it locally): `sh -s MODE`, under `sudo -n` with become.
- * With a become password, `sudo -S -p ''` reads it from the first line of stdin.
- * sudo reads it only if it needs it (a NOPASSWD rule or a cached ticket reads
- * nothing), so a small reader under sudo skips stdin up to the marker: the
- * password line is never run as a command either way.
- *
- * With `timeoutSeconds`, the script also runs under the host's own `timeout`
- * (inside sudo, so it may end root's processes): killing the ssh client does not
- * stop a remote script that is not writing, and a timed-out apply must not go on
- * changing the host behind the operator's back.
+ * Runs the script: `sh -s MODE watch` (the script's watchdog ends the run when its stdin
+ * closes early), under the host's own `timeout` when there is a limit and the host has
+ * the command: SIGTERM, then SIGKILL 5 s later, to the script's whole process group with
+ * coreutils' timeout (busybox's signals only the script's shell). $1 is the mode, $2 the
+ * limit in seconds or empty.
  */
-export function sessionCommand(mode: Mode, become: Become | undefined, withPassword: boolean, timeoutSeconds?: number): Shell {
-  const run = scriptRunner(mode, timeoutSeconds);
-  if (become?.enabled !== true) return run;
-  const user = become.user !== undefined ? sh`-u ${become.user} ` : code('');
-  if (!withPassword) return sh`sudo -n ${user}${run}`;
-  const skipPreamble = sh`while IFS= read -r line; do [ "$line" = ${BECOME_MARKER} ] && break; done; exec ${run}`;
-  return sh`sudo -S -p ${''} ${user}sh -c ${skipPreamble.text} bosun-become`;
-}
+const RUNNER = '[ -n "$2" ] && command -v timeout >/dev/null 2>&1 && exec timeout -k 5 "$2" sh -s "$1" watch; exec sh -s "$1" watch';
 
 /**
- * `sh -s MODE`; with a time limit, under `timeout` where the host has one:
- * SIGTERM, then SIGKILL 5 s later, to the script's whole process group with
- * coreutils' timeout (busybox's signals only the script's shell).
+ * The command a session runs, as one shell command line (the remote login shell runs it
+ * over SSH; `sh -c` runs it locally). Without become: the runner above. With become: the
+ * runner under `sudo -n` (or `sudo -S -p ''` reading the password from the first line of
+ * stdin; a small reader under sudo then skips stdin up to the marker, so the password line
+ * is never run as a command, whether sudo read it or not).
+ *
+ * A host whose sudoers says `Defaults requiretty` refuses sudo without a terminal. There,
+ * sudo runs under `script`, which gives it a pseudo-terminal as its controlling terminal,
+ * while the script's stdin, stdout and stderr stay the session's own pipes: one session,
+ * framed results untouched. A short `sudo -n true` tells which case a host is.
+ *
+ * With `timeoutSeconds`, the script also runs under the host's own `timeout` (inside sudo,
+ * so it may end root's processes): a timed-out apply must not go on changing the host
+ * behind the operator's back.
  */
-function scriptRunner(mode: Mode, timeoutSeconds: number | undefined): Shell {
-  if (timeoutSeconds === undefined) return sh`sh -s ${mode}`;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
+export function sessionCommand(mode: Mode, become: Become | undefined, withPassword: boolean, timeoutSeconds?: number): Shell {
+  if (timeoutSeconds !== undefined && (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)) {
     throw new Error(`a session time limit must be a whole number of seconds, not ${timeoutSeconds}`);
-  const limited = 'command -v timeout >/dev/null 2>&1 && exec timeout -k 5 "$1" sh -s "$2"; exec sh -s "$2"';
-  return sh`sh -c ${limited} bosun-session ${String(timeoutSeconds)} ${mode}`;
+  }
+  const run = sh`sh -c ${RUNNER} bosun-session ${mode} ${timeoutSeconds === undefined ? '' : String(timeoutSeconds)}`;
+  if (become?.enabled !== true) return run;
+  const user = become.user !== undefined ? sh`-u ${become.user} ` : code('');
+  const skipPreamble = sh`while IFS= read -r line; do [ "$line" = ${BECOME_MARKER} ] && break; done; exec ${run}`;
+  const sudo = withPassword ? sh`sudo -S -p ${''} ${user}sh -c ${skipPreamble.text} bosun-become` : sh`sudo -n ${user}${run}`;
+  const underTerminal = `exec ${sudo.text} <&3 >&4 2>&5 3<&- 4>&- 5>&-`;
+  const wrapper = sh`if ! e=$(LC_ALL=C sudo -n ${user}true 2>&1 </dev/null) && case $e in *'must have a tty'*) command -v script >/dev/null 2>&1 ;; *) false ;; esac; then
+  exec 3<&0 4>&1 5>&2
+  exec script -qec ${underTerminal} /dev/null </dev/null >&2
+fi
+exec ${sudo}`;
+  return sh`sh -c ${wrapper.text} bosun-become`;
 }
 
 /** What goes on stdin before the script when a become password is used. */

@@ -6,13 +6,19 @@ import type { RunOutcome, RunRequest } from './transport.ts';
 export type SessionOutcome = RunOutcome & { readonly scriptStarted: boolean };
 
 /**
- * Feeds a child's stdout to `onLine` line by line as it arrives and its stderr to
- * `onStderr`; resolves with the exit code once the child is gone. Shared by the
+ * Feeds `input` to a child's stdin and keeps it open until the run is finished (or the
+ * child is gone); feeds its stdout to `onLine` line by line as it arrives and its stderr
+ * to `onStderr`; resolves with the exit code once the child is gone. Shared by the
  * process-based transports. `secrets` (a become password) are masked out of all
  * stderr; with secrets, stderr is passed on whole lines at a time, so that no
  * secret is split across two chunks and slips past the mask.
  */
-export async function streamSession(child: ResultPromise, request: RunRequest, secrets: readonly string[] = []): Promise<SessionOutcome> {
+export async function streamSession(
+  child: ResultPromise,
+  request: RunRequest,
+  input: string,
+  secrets: readonly string[] = [],
+): Promise<SessionOutcome> {
   let pending = '';
   let stderr = '';
   let stderrPending = '';
@@ -20,6 +26,7 @@ export async function streamSession(child: ResultPromise, request: RunRequest, s
   const passStderr = (text: string): void => {
     if (text !== '') request.onStderr?.(maskSecrets(text, secrets));
   };
+  feedInput(child, input, request.finished);
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
     pending += chunk;
@@ -54,6 +61,27 @@ export async function streamSession(child: ResultPromise, request: RunRequest, s
     stderr: maskSecrets(stderr, secrets),
     scriptStarted,
   };
+}
+
+/** Writes the input, then closes stdin once the run is finished (at once when nobody waits for that). */
+function feedInput(child: ResultPromise, input: string, finished: Promise<unknown> | undefined): void {
+  const stdin = child.stdin;
+  if (stdin === null) return;
+  // A child that is already gone cannot take its input: that is its exit to report, not an error here.
+  stdin.on('error', () => {});
+  stdin.write(input);
+  const close = (): void => {
+    stdin.end();
+  };
+  if (finished === undefined) close();
+  else
+    void Promise.race([
+      finished,
+      child.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]).then(close, close);
 }
 
 /** Why a session ended without an exit code of its own, in words; nothing when it has one. */

@@ -25,8 +25,9 @@ export interface SessionFacts {
 
 const CHANGED_KEY = /REMOTE HOST IDENTIFICATION HAS CHANGED/;
 const UNKNOWN_KEY = /No \S+ host key is known for|Host key verification failed/;
-const CONNECTION_LOST =
-  /closed by remote host|Connection reset|Broken pipe|Timeout, server \S+ not responding|client_loop: send disconnect/i;
+/** Lines the ssh client itself prints when a connection ends badly (as opposed to what remote commands print). */
+const SSH_CLIENT =
+  /^(ssh:|(Shared c|C)onnection to \S+ closed|client_loop:|Timeout, server \S+ not responding|mux_client|packet_write|Read from remote host|Connection reset by|Broken pipe|kex_exchange|Control socket)/;
 
 /** Classifies a finished session. */
 export function diagnose(facts: SessionFacts): SshDiagnosis {
@@ -52,12 +53,17 @@ export function diagnose(facts: SessionFacts): SshDiagnosis {
         reason: `host key of ${destination} is not known and strict host key checking is on; refused (add it to known_hosts, or use --accept-new-host-keys)`,
       };
     }
-    if (scriptStarted && CONNECTION_LOST.test(stderr)) {
-      return { unreachable: false, sessionDied: true, reason: `connection lost mid-run: ${lastLines(stderr)}` };
-    }
     if (!scriptStarted)
       return { unreachable: true, sessionDied: false, reason: lastLines(stderr) || `ssh to ${destination} failed (exit 255)` };
-    if (CONNECTION_LOST.test(stderr)) return { unreachable: false, sessionDied: true, reason: `connection lost: ${lastLines(stderr)}` };
+    // ssh's own failure after the script started: the connection was lost. What the host's
+    // commands said on stderr (the last lines) is not the reason; only ssh's own words are.
+    const said = lastLines(
+      stderr
+        .split('\n')
+        .filter((line) => SSH_CLIENT.test(line.trim()))
+        .join('\n'),
+    );
+    return { unreachable: false, sessionDied: true, reason: `connection lost mid-run${said === '' ? '' : ` (${said})`}` };
   }
   if (exitCode === undefined)
     return { unreachable: false, sessionDied: true, reason: lastLines(stderr) || 'ssh ended without an exit code' };

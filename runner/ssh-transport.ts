@@ -34,14 +34,14 @@ export class SshTransport implements Transport {
     const password = this.#options.becomePassword?.reveal();
     const withPassword = password !== undefined && this.#connection.become?.enabled === true;
     const secrets = password === undefined ? [] : [password];
-    const timeoutMs = this.#options.timeoutMs;
+    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
     // The host's own limit starts after ours and ends a second later, so ours is the one reported.
     const hostLimitSeconds = timeoutMs === undefined ? undefined : Math.ceil(timeoutMs / 1000) + 1;
     const command = sessionCommand(request.mode, this.#connection.become, withPassword, hostLimitSeconds);
     const args = [...sshArgs(this.#connection, this.#options, await this.#control()), command.text];
     const input = (withPassword ? becomePreamble(password) : '') + request.script;
 
-    const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const timeout = this.#options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.#options.timeoutMs);
     const signals = [request.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
     const cancelSignal = signals.length === 0 ? undefined : AbortSignal.any(signals);
 
@@ -52,7 +52,6 @@ export class SshTransport implements Transport {
     cancelSignal?.addEventListener('abort', onAbort, { once: true });
 
     const child = execa(this.#options.sshProgram ?? 'ssh', args, {
-      input,
       reject: false,
       buffer: false,
       ...(cancelSignal === undefined ? {} : { cancelSignal }),
@@ -60,7 +59,7 @@ export class SshTransport implements Transport {
       env: { SSH_ASKPASS_REQUIRE: 'never' },
     });
     // sudo never echoes the password, but nothing printed may carry it.
-    const outcome = await streamSession(child, request, secrets);
+    const outcome = await streamSession(child, request, input, secrets);
     cancelSignal?.removeEventListener('abort', onAbort);
     const { stderr, scriptStarted } = outcome;
     const diagnosis = diagnose({

@@ -7,8 +7,6 @@ import type { Transport } from './transport.ts';
 
 /** Run-wide settings that shape transports. */
 export interface TransportSettings {
-  /** The play asks for become (root). */
-  readonly become: boolean;
   readonly acceptNewHostKeys?: boolean;
   readonly sshConfigFile?: string;
   readonly becomePassword?: Secret;
@@ -16,14 +14,13 @@ export interface TransportSettings {
   readonly controlDir?: string;
 }
 
-/** The transport for a host, from its connection and the run's settings. */
-export function transportFor(host: Host, settings: TransportSettings): Transport {
+/** The transport for a host, from its connection, whether it runs under sudo, and the run's settings. */
+export function transportFor(host: Host, become: Become, settings: TransportSettings): Transport {
   const connection = host.connection;
   switch (connection.transport) {
     case 'local': {
-      const become = runBecome(connection.become, settings);
       // Already root: sudo would add nothing but a dependency on sudo.
-      const needsSudo = become.enabled && (process.getuid?.() !== 0 || become.user !== undefined);
+      const needsSudo = become.enabled === true && (process.getuid?.() !== 0 || become.user !== undefined);
       if (!needsSudo) return new LocalTransport();
       return new LocalTransport({ become, ...(settings.becomePassword !== undefined && { becomePassword: settings.becomePassword }) });
     }
@@ -31,7 +28,7 @@ export function transportFor(host: Host, settings: TransportSettings): Transport
       return new ChrootTransport(connection.root);
     case 'ssh': {
       return new SshTransport(
-        { ...connection, become: runBecome(connection.become, settings) },
+        { ...connection, become },
         {
           ...(settings.acceptNewHostKeys !== undefined && { acceptNewHostKeys: settings.acceptNewHostKeys }),
           ...(settings.sshConfigFile !== undefined && { sshConfigFile: settings.sshConfigFile }),
@@ -42,9 +39,4 @@ export function transportFor(host: Host, settings: TransportSettings): Transport
       );
     }
   }
-}
-
-/** Become for this run: on when the play or the host's own vars ask for it, as the host's become user. */
-function runBecome(own: Become | undefined, settings: TransportSettings): Become {
-  return { enabled: settings.become || own?.enabled === true, ...(own?.user !== undefined && { user: own.user }) };
 }

@@ -19,8 +19,17 @@ export interface RunRequest {
   readonly onLine: (line: string) => void;
   /** Called with stderr text as it arrives (log output). */
   readonly onStderr?: (text: string) => void;
-  /** Abort the session (per-host timeout, interruption). */
+  /** Aborts the session (per-host timeout, interruption): the transport ends it, on the host too. */
   readonly signal?: AbortSignal;
+  /** The per-host time limit, also enforced on the host where the transport can (a lost session still ends). */
+  readonly timeoutMs?: number;
+  /**
+   * Settles when the runner has read the whole run (the script's `end` frame). Until then the
+   * transport keeps the script's stdin open: the script's watchdog (`sh -s MODE watch`) stops
+   * the run on the host when stdin closes early, because the runner was interrupted or died
+   * or the connection was lost. Without it, stdin closes once the script is sent.
+   */
+  readonly finished?: Promise<unknown>;
 }
 
 export interface RunOutcome {

@@ -1,26 +1,13 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../cli/main.ts';
+import { bosunMain } from '../support/bosun-main.ts';
 
 const FILES = resolve('test/fixtures/playbooks/files.ts');
 
-async function bosun(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const bosun = bosunMain;
 
 describe('bosun CLI (local host, files under a temp dir)', function () {
   // A cold type-check of a playbook takes seconds, more on a loaded machine.
@@ -38,7 +25,7 @@ describe('bosun CLI (local host, files under a temp dir)', function () {
     expect(code).to.equal(0);
     expect(stdout).to.match(/^#!\/bin\/sh/);
     expect(stdout).to.include('********');
-    expect(stdout).not.to.include('hunter2-very-secret');
+    expect(stdout).not.to.include('hunter2');
     const script = join(root, 'script.sh');
     await writeFile(script, stdout);
     execFileSync('shellcheck', ['-s', 'sh', script]);
@@ -63,7 +50,7 @@ describe('bosun CLI (local host, files under a temp dir)', function () {
     const apply = await bosun('apply', FILES, '-e', `root=${root}`);
     expect(apply.code, apply.stdout + apply.stderr).to.equal(0);
     expect(await readFile(join(root, 'etc/motd'), 'utf8')).to.equal('welcome to bosun\n');
-    expect(await readFile(join(root, 'etc/token'), 'utf8')).to.equal('hunter2-very-secret');
+    expect(await readFile(join(root, 'etc/token'), 'utf8')).to.equal("hunter2-very'secret");
     expect((await stat(join(root, 'etc/token'))).mode & 0o777).to.equal(0o600);
     expect(apply.stdout).not.to.include('hunter2');
 
@@ -116,35 +103,51 @@ describe('bosun CLI (local host, files under a temp dir)', function () {
     expect(result.stdout).to.equal('');
   });
 
+  it('a playbook that throws, or exports the wrong shape, is an error naming the file (and line), exit 1, nothing run', async () => {
+    const index = JSON.stringify(resolve('index.ts'));
+    await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
+    const cases: [string, string, RegExp][] = [
+      [
+        'throws.ts',
+        `import { definePlaybook } from ${index};\nexport default definePlaybook({ name: 'p', plays: [{ name: 'p', hosts: 'all',\n  roles: () => {\n    throw new Error('no config for this host');\n  } }] });\n`,
+        /throws\.ts:4:11: play "p": its roles function threw for host localhost: no config for this host$/,
+      ],
+      [
+        'secret-as-text.ts',
+        `import { definePlaybook, file, secret } from ${index};\nconst pw = secret('hunter2');\nexport default definePlaybook({ name: 'p', plays: [{ name: 'p', hosts: 'all', roles: () => [\n  { name: 'r', resources: [file({ path: '/tmp/x', content: \`password=\${pw}\` })] }] }] });\n`,
+        /secret-as-text\.ts:4:.*a secret was used as text .* secretText/,
+      ],
+      [
+        'hosts-number.js',
+        `export default { name: 'p', plays: [{ name: 'p', hosts: 5, roles: [] }] };\n`,
+        /hosts-number\.js: plays\[0\]\.hosts: must be a string, got number 5$/,
+      ],
+      [
+        'null-role.js',
+        `export default { name: 'p', plays: [{ name: 'p', hosts: 'all', roles: [null] }] };\n`,
+        /null-role\.js: plays\[0\]\.roles\[0\]: must be an object, got null$/,
+      ],
+      [
+        'returns-junk.js',
+        `export default { name: 'p', plays: [{ name: 'p', hosts: 'all', roles: () => 'web' }] };\n`,
+        /returns-junk\.js: host localhost: play "p": roles\(localhost\): must be a list of roles/,
+      ],
+    ];
+    for (const [name, source, problem] of cases) {
+      await writeFile(join(root, name), source);
+      const result = await bosun('check', join(root, name), '--no-typecheck');
+      expect(result.code, name).to.equal(1);
+      expect(result.stderr.trim(), name).to.match(problem);
+      expect(result.stderr, name).not.to.match(/TypeError|\n {4}at /);
+      expect(result.stdout, name).to.equal('');
+    }
+  });
+
   it('bad flags exit 1', async () => {
     expect((await bosun('check', FILES, '--forks', 'zero')).code).to.equal(1);
     expect((await bosun('check', FILES, '--serial', 'lots')).code).to.equal(1);
     expect((await bosun('frobnicate')).code).to.equal(1);
     expect((await bosun('check', join(root, 'missing.ts'))).code).to.equal(1);
-  });
-
-  it('apply plan.json applies the saved plan and refuses a host whose plan changed', async () => {
-    const playbook = join(root, 'saved.ts');
-    // A playbook project is an ES module package, as bosun's own is.
-    await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
-    await copyFile(FILES, playbook);
-    const source = await readFile(playbook, 'utf8');
-    await writeFile(playbook, source.replaceAll("'../../../index.ts'", JSON.stringify(resolve('index.ts'))));
-    const planFile = join(root, 'plan.json');
-    expect((await bosun('check', playbook, '-e', `root=${root}`, '--out', planFile)).code).to.equal(2);
-    const saved = JSON.parse(await readFile(planFile, 'utf8'));
-    expect(saved.hosts.localhost).to.match(/^[0-9a-f]{64}$/);
-
-    await writeFile(playbook, (await readFile(playbook, 'utf8')).replace('welcome to', 'hello from'));
-    const refused = await bosun('apply', planFile);
-    expect(refused.code).to.equal(4);
-    expect(refused.stdout).to.include('the plan for this host changed since it was saved');
-    await expectMissing(join(root, 'etc'));
-
-    await writeFile(playbook, (await readFile(playbook, 'utf8')).replace('hello from', 'welcome to'));
-    const applied = await bosun('apply', planFile);
-    expect(applied.code, applied.stdout).to.equal(0);
-    expect(await readFile(join(root, 'etc/motd'), 'utf8')).to.equal('welcome to bosun\n');
   });
 });
 

@@ -99,7 +99,8 @@ describe('compiler/compile-plan', () => {
             planOf([file({ path: `${dir}/first`, content: 'valid step before the bad one' }), resource as Resource]),
           );
           expect(error.field).to.equal(field);
-          expect(error.message.startsWith(`${field}: `)).to.equal(true);
+          // The message also says where the resource is: its role and its position.
+          expect(error.message.startsWith(`role "test": resources[1]: ${field}: `), error.message).to.equal(true);
           expect(spy.calls).to.equal(0);
           expect(await listTree(dir)).to.have.length(1);
         } finally {

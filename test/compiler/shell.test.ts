@@ -25,7 +25,8 @@ describe('compiler/shell: the sh tagged template', () => {
   it('carries secrets through nesting, joining and lines, and quotes them', () => {
     const inner = sh`printf %s ${secret("pa$$ 'word")}`;
     const outer = lines(sh`echo start`, join([inner, sh`echo ${secret('two')}`], ' && '), undefined);
-    expect(outer.secrets).to.deep.equal(["pa$$ 'word", 'two']);
+    // Each secret as it is, and as the script quotes it (a quoted value with a ' is not the value itself).
+    expect(outer.secrets).to.deep.equal(["pa$$ 'word", `'pa$$ '\\''word'`, 'two']);
     expect(outer.text).to.contain(`'pa$$ '\\''word'`);
     expect(outer.text.split('\n')).to.have.length(2);
   });

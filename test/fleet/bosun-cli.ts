@@ -1,10 +1,8 @@
-import { execa } from 'execa';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnBosun } from '../support/bosun-child.ts';
 import type { Fleet, FleetHost } from '../support/fleet.ts';
-
-const BOSUN = fileURLToPath(new URL('../../bin/bosun.js', import.meta.url));
 
 /** An Ansible INI inventory of fleet hosts (root login with the fleet's key). */
 export async function writeInventory(fleet: Fleet, hosts: readonly FleetHost[] = fleet.hosts, name = 'inventory.ini'): Promise<string> {
@@ -54,33 +52,23 @@ export async function bosun(
   options: { inventory: string; sshConfig: string; args?: readonly string[]; onLine?: (line: string) => void; playbook?: string },
 ): Promise<BosunRun> {
   const json = join(fleet.dir, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-  const child = execa(
-    'node',
-    [
-      BOSUN,
-      command,
-      options.playbook ?? 'playbooks/baseline.ts',
-      '-i',
-      options.inventory,
-      '-F',
-      options.sshConfig,
-      '--json',
-      json,
-      ...(options.args ?? []),
-    ],
-    { reject: false, stdin: 'ignore', cwd: fileURLToPath(new URL('../..', import.meta.url)), lines: false },
-  );
-  let pending = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) options.onLine?.(line);
-  });
-  const result = await child;
+  const args = [
+    command,
+    options.playbook ?? 'playbooks/baseline.ts',
+    '-i',
+    options.inventory,
+    '-F',
+    options.sshConfig,
+    '--json',
+    json,
+    ...(options.args ?? []),
+  ];
+  const result = await spawnBosun(args, {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    ...(options.onLine && { onLine: options.onLine }),
+  }).done();
   const report = JSON.parse(await readFile(json, 'utf8').catch(() => '{"exitCode":-1,"hosts":[]}')) as JsonReport;
-  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr), report };
+  return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr, report };
 }
 
 /**

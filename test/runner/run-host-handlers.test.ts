@@ -145,7 +145,7 @@ describe('runner/run-host: handlers (chroot)', function () {
     });
     expect(Date.now() - started, 'the killed session did not end at once').to.be.below(10_000);
     expect(killed.status).to.equal('failed');
-    expect(killed.reason).to.match(/cancelled|killed/);
+    expect(killed.reason).to.equal('interrupted; session ended');
     expect(statuses(killed)).to.deep.equal(['changed']);
     expect(await pendingList()).to.equal('restart app\n');
     expect(await restarts()).to.equal('');

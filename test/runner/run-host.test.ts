@@ -136,7 +136,6 @@ describe('runner/run-host', () => {
       expect(maskSecrets('a hunter2 b hunter22', ['hunter2', 'hunter22'])).to.equal(`a ${MASK} b ${MASK}`);
       expect(maskSecrets('nothing', [''])).to.equal('nothing');
       expect(JSON.stringify({ s: secret('x') })).to.equal(`{"s":"${MASK}"}`);
-      expect(`${secret('x')}`).to.equal(MASK);
     });
 
     it('are masked in a diff of a non-sensitive file that happens to contain them', () => {

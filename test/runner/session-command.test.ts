@@ -6,81 +6,82 @@ import { join } from 'node:path';
 import { BECOME_MARKER, becomePreamble, sessionCommand } from '../../runner/session-command.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
 
-describe('runner/session-command', () => {
-  it('runs sh -s MODE, under sudo -n with become, as another user with become.user', () => {
-    expect(sessionCommand('check', undefined, false).text).to.equal('sh -s check');
-    expect(sessionCommand('apply', { enabled: false }, false).text).to.equal('sh -s apply');
-    expect(sessionCommand('apply', { enabled: true }, false).text).to.equal('sudo -n sh -s apply');
-    expect(sessionCommand('check', { enabled: true, user: "o'brien" }, false).text).to.equal(`sudo -n -u 'o'\\''brien' sh -s check`);
+/** Runs a session command line here, as the local transport does, with `input` on stdin. */
+function run(command: string, input: string, options: { env?: Record<string, string> } = {}) {
+  return execa('sh', ['-c', command], {
+    input,
+    reject: false,
+    ...(options.env && { env: options.env, extendEnv: false }),
+  });
+}
+
+// These run with this machine's real sudo: the tests run as root, for whom sudo asks nothing.
+describe('runner/session-command', function () {
+  this.timeout(30_000);
+
+  it('runs the script as sh -s MODE watch; with become, under sudo, as another user with become.user', async () => {
+    const script = 'echo "$1 $2 $(id -un)"\n';
+    expect((await run(sessionCommand('check', undefined, false).text, script)).stdout).to.equal('check watch root');
+    expect((await run(sessionCommand('apply', { enabled: false }, false).text, script)).stdout).to.equal('apply watch root');
+    expect((await run(sessionCommand('apply', { enabled: true, user: 'nobody' }, false).text, script)).stdout).to.equal(
+      'apply watch nobody',
+    );
+    // A user name reaches sudo as it is, quotes and all: sudo itself names it.
+    const odd = await run(sessionCommand('check', { enabled: true, user: "o'brien" }, false).text, script);
+    expect(odd.stderr).to.match(/unknown user:? o'brien/);
   });
 
-  it('with a password, reads it on stdin (sudo -S, empty prompt) and never carries it', () => {
+  it('with a password, sudo reads it on stdin (sudo -S, empty prompt); the command line never carries it', () => {
     const command = sessionCommand('apply', { enabled: true }, true).text;
-    expect(command).to.match(/^sudo -S -p '' sh -c /);
+    expect(command).to.match(/sudo -S -p /);
     expect(command).not.to.contain('alice-pw');
     expect(becomePreamble('alice-pw')).to.equal(`alice-pw\n${BECOME_MARKER}\n${BECOME_MARKER}\n${BECOME_MARKER}\n`);
   });
 
-  it('skips the preamble whether sudo read the password or not (run here with plain sh)', async () => {
-    const command = sessionCommand('check', { enabled: true }, true).text.replace(/^sudo -S -p '' /, '');
-    for (const consumedBySudo of [false, true]) {
-      const preamble = becomePreamble('echo LEAKED');
-      const input = `${consumedBySudo ? preamble.slice(preamble.indexOf('\n') + 1) : preamble}echo "ran $1"\n`;
-      const result = await execa('sh', ['-c', command], { input });
-      expect(result.stdout).to.equal('ran check');
-    }
+  it('never runs the password line, whether sudo read it or not', async () => {
+    // Root's sudo reads no password: the line stays on stdin for the skipping reader.
+    const command = sessionCommand('check', { enabled: true }, true).text;
+    const result = await run(command, `${becomePreamble('echo LEAKED')}echo "ran $1"\n`);
+    expect(result.stdout).to.equal('ran check');
   });
 
   it('refuses a password with a newline (it would end the password line early)', () => {
     expect(() => becomePreamble('a\nb')).to.throw(/newline/);
   });
-});
 
-describe('runner/session-command with a time limit (run here with plain sh)', function () {
-  this.timeout(30_000);
-
-  it('ends the script and everything it started when the limit passes (exit 124)', async () => {
-    for (const become of [undefined, { enabled: true }]) {
-      const command = sessionCommand('apply', become, false, 1).text;
-      const started = Date.now();
-      const result = await execa('sh', ['-c', command], { input: 'echo "started $1"; sleep 37; echo never\n', reject: false });
-      expect(Date.now() - started).to.be.below(4_000);
-      expect(result.stdout).to.equal('started apply');
-      expect(result.exitCode).to.equal(124);
-      expect(await processesWhoseArgvContains('sleep\x0037\x00')).to.deep.equal([]);
-    }
-  });
-
-  it('keeps the limit behind the become password preamble', async () => {
-    const command = sessionCommand('check', { enabled: true }, true, 1).text.replace(/^sudo -S -p '' /, '');
-    const result = await execa('sh', ['-c', command], {
-      input: `${becomePreamble('pw')}echo "started $1"; sleep 38; echo never\n`,
-      reject: false,
+  describe('with a time limit', () => {
+    it('ends the script and everything it started when the limit passes (exit 124)', async () => {
+      for (const become of [undefined, { enabled: true }]) {
+        const command = sessionCommand('apply', become, false, 1).text;
+        const result = await run(command, 'echo "started $1"; sleep 37; echo never\n');
+        expect(result.stdout).to.equal('started apply');
+        expect(result.exitCode).to.equal(124);
+        expect(await processesWhoseArgvContains('sleep\x0037\x00')).to.deep.equal([]);
+      }
     });
-    expect(result.stdout).to.equal('started check');
-    expect(result.exitCode).to.equal(124);
-  });
 
-  it('runs without a limit on a host that has no timeout command', async () => {
-    const bin = await mkdtemp(join(tmpdir(), 'bosun-no-timeout-'));
-    try {
-      await symlink('/bin/sh', join(bin, 'sh'));
-      const command = sessionCommand('check', undefined, false, 1).text;
-      const result = await execa('/bin/sh', ['-c', command], {
-        input: 'echo "ran $1"\n',
-        env: { PATH: bin },
-        extendEnv: false,
-        reject: false,
-      });
-      expect(result.stdout).to.equal('ran check');
-      expect(result.exitCode).to.equal(0);
-    } finally {
-      await rm(bin, { recursive: true, force: true });
-    }
-  });
+    it('keeps the limit behind the become password preamble', async () => {
+      const command = sessionCommand('check', { enabled: true }, true, 1).text;
+      const result = await run(command, `${becomePreamble('pw')}echo "started $1"; sleep 38; echo never\n`);
+      expect(result.stdout).to.equal('started check');
+      expect(result.exitCode).to.equal(124);
+    });
 
-  it('refuses a limit that is not a whole number of seconds', () => {
-    expect(() => sessionCommand('check', undefined, false, 1.5)).to.throw(/whole number of seconds/);
-    expect(() => sessionCommand('check', undefined, false, 0)).to.throw(/whole number of seconds/);
+    it('runs without a limit on a host that has no timeout command', async () => {
+      const bin = await mkdtemp(join(tmpdir(), 'bosun-no-timeout-'));
+      try {
+        await symlink('/bin/sh', join(bin, 'sh'));
+        const result = await run(sessionCommand('check', undefined, false, 1).text, 'echo "ran $1"\n', { env: { PATH: bin } });
+        expect(result.stdout).to.equal('ran check');
+        expect(result.exitCode).to.equal(0);
+      } finally {
+        await rm(bin, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a limit that is not a whole number of seconds', () => {
+      expect(() => sessionCommand('check', undefined, false, 1.5)).to.throw(/whole number of seconds/);
+      expect(() => sessionCommand('check', undefined, false, 0)).to.throw(/whole number of seconds/);
+    });
   });
 });

@@ -80,8 +80,18 @@ describe('runner/ssh-diagnosis', () => {
 
   it('tells a connection lost mid-run from an unreachable host', () => {
     const d = diagnose({ ...facts, scriptStarted: true, stderr: 'Connection to 10.0.0.1 closed by remote host.\n' });
-    expect(d.unreachable).to.equal(false);
-    expect(d.sessionDied).to.equal(true);
+    expect(d).to.deep.equal({
+      unreachable: false,
+      sessionDied: true,
+      reason: 'connection lost mid-run (Connection to 10.0.0.1 closed by remote host.)',
+    });
+  });
+
+  it('a connection lost mid-run is said so, not with the last thing the host printed on stderr', () => {
+    for (const stderr of ['sudo: unable to resolve host h1: Name or service not known\n', '']) {
+      const d = diagnose({ ...facts, scriptStarted: true, stderr });
+      expect(d).to.deep.equal({ unreachable: false, sessionDied: true, reason: 'connection lost mid-run' });
+    }
   });
 
   it('a script’s own exit code is not a transport problem', () => {
