@@ -16,7 +16,7 @@ export { command } from './compiler/resources/command.ts';
 export { cron } from './compiler/resources/cron.ts';
 export { user } from './compiler/resources/user.ts';
 export { group } from './compiler/resources/group.ts';
-export type { Host } from './inventory/host.ts';
+export type { Host } from './compiler/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';
 export type { InventoryDefinition } from './inventory/index.ts';

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { BosunError, LoadError } from '../compiler/errors.ts';
-import type { Become, Connection } from '../inventory/host.ts';
+import type { Become, Connection } from '../compiler/host.ts';
 import type { RunOptions } from './options.ts';
 import type { PlanKey } from './plan-key.ts';
 import type { Target } from './targets.ts';

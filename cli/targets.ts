@@ -3,7 +3,7 @@ import { BosunError } from '../compiler/errors.ts';
 import type { Plan } from '../compiler/plan.ts';
 import type { Play, Playbook } from '../compiler/playbook.ts';
 import { type RenderedPlan, renderPlan } from '../compiler/render.ts';
-import type { Become, Host } from '../inventory/host.ts';
+import type { Become, Host } from '../compiler/host.ts';
 import type { Serial } from '../runner/batches.ts';
 
 /** A host with what bosun will run on it. */

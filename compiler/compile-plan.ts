@@ -1,4 +1,4 @@
-import type { Host } from '../inventory/host.ts';
+import type { Host } from './host.ts';
 import { BosunError, ValidationError } from './errors.ts';
 import { checkRoles } from './playbook-check.ts';
 import { userFrame } from './user-frame.ts';

@@ -1,6 +1,19 @@
 import { ValidationError } from './errors.ts';
-import type { Handler, Playbook, Role } from './playbook.ts';
-import { bool, knownKeys, oneLine, stringList, text } from './validate.ts';
+import type { Handler, Play, Playbook, Role } from './playbook.ts';
+import { bool, keysOf, knownKeys, oneLine, stringList, text } from './validate.ts';
+
+const PLAYBOOK_KEYS = keysOf<Playbook>({ name: true, plays: true });
+const PLAY_KEYS = keysOf<Play>({
+  name: true,
+  hosts: true,
+  become: true,
+  becomeUser: true,
+  roles: true,
+  serial: true,
+  maxFailPercentage: true,
+});
+const ROLE_KEYS = keysOf<Role>({ name: true, resources: true, handlers: true, tags: true });
+const HANDLER_KEYS = keysOf<Handler>({ name: true, resource: true });
 
 /**
  * Checks the shape of what a playbook module exports: the type checker stops mistakes in
@@ -8,7 +21,7 @@ import { bool, knownKeys, oneLine, stringList, text } from './validate.ts';
  * is a ValidationError naming the field (`plays[1].hosts`), never a TypeError.
  */
 export function checkPlaybook(value: unknown): Playbook {
-  const playbook = knownKeys(value, ['name', 'plays'], 'playbook');
+  const playbook = knownKeys(value, PLAYBOOK_KEYS, 'playbook');
   text(playbook.name, 'playbook.name');
   if (!Array.isArray(playbook.plays)) throw new ValidationError('playbook.plays', `must be a list of plays, got ${kind(playbook.plays)}`);
   playbook.plays.forEach((play, index) => {
@@ -18,7 +31,7 @@ export function checkPlaybook(value: unknown): Playbook {
 }
 
 function checkPlay(value: unknown, where: string): void {
-  const play = knownKeys(value, ['name', 'hosts', 'become', 'becomeUser', 'roles', 'serial', 'maxFailPercentage'], where);
+  const play = knownKeys(value, PLAY_KEYS, where);
   oneLine(play.name, `${where}.name`);
   const hosts = oneLine(play.hosts, `${where}.hosts`);
   if (hosts.trim() === '') throw new ValidationError(`${where}.hosts`, 'must be a host pattern such as "all" or "web:&prod"');
@@ -38,7 +51,7 @@ export function checkRoles(value: unknown, where: string): readonly Role[] {
     throw new ValidationError(where, `must be a list of roles (or a function of the host returning one), got ${kind(value)}`);
   value.forEach((each, index) => {
     const at = `${where}[${index}]`;
-    const role = knownKeys(each, ['name', 'resources', 'handlers', 'tags'], at);
+    const role = knownKeys(each, ROLE_KEYS, at);
     text(role.name, `${at}.name`);
     if (!Array.isArray(role.resources))
       throw new ValidationError(`${at}.resources`, `must be a list of resources, got ${kind(role.resources)}`);
@@ -55,7 +68,7 @@ export function checkRoles(value: unknown, where: string): readonly Role[] {
 function checkHandlers(value: unknown, where: string): readonly Handler[] {
   if (!Array.isArray(value)) throw new ValidationError(where, `must be a list of handlers, got ${kind(value)}`);
   value.forEach((each, index) => {
-    const handler = knownKeys(each, ['name', 'resource'], `${where}[${index}]`);
+    const handler = knownKeys(each, HANDLER_KEYS, `${where}[${index}]`);
     oneLine(handler.name, `${where}[${index}].name`);
     if (typeof handler.resource !== 'object' || handler.resource === null) {
       throw new ValidationError(`${where}[${index}].resource`, `must be a resource, got ${kind(handler.resource)}`);

@@ -1,4 +1,4 @@
-import type { Host } from '../inventory/host.ts';
+import type { Host } from './host.ts';
 import type { Resource } from './resource.ts';
 
 /** A handler: a resource applied once at the end of a host's plan when notified by name. */

@@ -79,6 +79,20 @@ export function stringList(value: unknown, field: string): string[] {
   return value.map((item, index) => text(item, `${field}[${index}]`));
 }
 
+/** Every key that some member of `T` may have (distributes over unions). */
+type AnyKey<T> = T extends unknown ? keyof T : never;
+
+/**
+ * A record naming every key of `T` once, each `true`. TypeScript refuses a missing or an
+ * extra key in the literal, so the runtime key list derived from it cannot drift from the type.
+ */
+export type KeySet<T> = { readonly [K in AnyKey<T> & string]: true };
+
+/** The keys of `T` as a list for `knownKeys`, checked against the type by the compiler. */
+export function keysOf<T>(keys: KeySet<T>): readonly string[] {
+  return Object.keys(keys);
+}
+
 /**
  * Refuses keys a TypeScript caller could not have written: the type system stops
  * them in .ts files, this stops them in plain JS, YAML vars and -e values.

@@ -1,4 +1,4 @@
-import type { Become, Connection } from './host.ts';
+import type { Become, Connection } from '../compiler/host.ts';
 import { invalid, type Origin } from './origin.ts';
 import { splitShellWords } from './shell-words.ts';
 

@@ -2,7 +2,7 @@
  * bosun's inventory: where hosts, groups and variables come from (INI, YAML,
  * TypeScript, EC2), Ansible host patterns, and variable precedence.
  */
-export type { Become, ChrootConnection, Connection, Host, LocalConnection, SshConnection } from './host.ts';
+export type { Become, ChrootConnection, Connection, Host, LocalConnection, SshConnection } from '../compiler/host.ts';
 export type { ConnectionVars, GroupDefinition, HostDefinition, InventoryDefinition, VarsDefinition } from './define.ts';
 export type { Group } from './resolve.ts';
 export type { LoadOptions } from './load.ts';

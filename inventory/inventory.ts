@@ -1,5 +1,5 @@
 import { ValidationError } from '../compiler/errors.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../compiler/host.ts';
 import { matchPattern, type PatternTarget } from './pattern.ts';
 import type { Group, Resolved } from './resolve.ts';
 

@@ -1,4 +1,4 @@
-import type { Connection } from './host.ts';
+import type { Connection } from '../compiler/host.ts';
 import type { Inventory } from './inventory.ts';
 
 /** ansible-inventory's `--list` JSON: one entry per non-empty group, and `_meta.hostvars`. */

@@ -1,6 +1,6 @@
 import { connectionFor } from './connection.ts';
 import type { GroupNode, InventoryGraph } from './graph.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../compiler/host.ts';
 import type { Origin } from './origin.ts';
 import type { VarLayer, VarsDirectory } from './vars-files.ts';
 import { byCodeUnits } from './byte-order.ts';

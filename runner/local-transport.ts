@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import type { Secret } from '../compiler/secret.ts';
-import type { Become } from '../inventory/host.ts';
+import type { Become } from '../compiler/host.ts';
 import { endGroupOnAbort, streamSession } from './session.ts';
 import { becomePreamble, sessionCommand } from './session-command.ts';
 import { sudoProblem } from './sudo-problem.ts';

@@ -1,6 +1,6 @@
 import type { Mode } from '../compiler/plan.ts';
 import { code, type Shell, sh } from '../compiler/shell.ts';
-import type { Become } from '../inventory/host.ts';
+import type { Become } from '../compiler/host.ts';
 
 /**
  * The line that ends the password preamble on stdin. A comment, so that extra copies

@@ -1,4 +1,4 @@
-import type { SshConnection } from '../inventory/host.ts';
+import type { SshConnection } from '../compiler/host.ts';
 import type { SshTransportOptions } from './ssh-options.ts';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskSecrets } from '../compiler/secret.ts';
-import type { SshConnection } from '../inventory/host.ts';
+import type { SshConnection } from '../compiler/host.ts';
 import { streamSession } from './session.ts';
 import { sshArgs } from './ssh-args.ts';
 import { diagnose } from './ssh-diagnosis.ts';

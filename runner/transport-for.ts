@@ -1,5 +1,5 @@
 import type { Secret } from '../compiler/secret.ts';
-import type { Become, Host } from '../inventory/host.ts';
+import type { Become, Host } from '../compiler/host.ts';
 import { ChrootTransport } from './chroot-transport.ts';
 import { LocalTransport } from './local-transport.ts';
 import { SshTransport } from './ssh-transport.ts';

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { lines, sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, knownKeys, type AbsolutePath } from '../validate.ts';
+import { absolutePath, knownKeys, type AbsolutePath, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** Nothing at `path`: a file, link or directory (recursively) is removed. */
@@ -17,7 +17,7 @@ export function absent(props: AbsentProps): AbsentResource {
   return { type: 'absent', ...props };
 }
 
-const KEYS = ['type', 'path', ...COMMON_KEYS];
+const KEYS = keysOf<AbsentResource>({ type: true, path: true, ...COMMON_KEYS });
 
 export function compileAbsent(resource: AbsentResource): Step {
   knownKeys(resource, KEYS, 'absent');

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, bool, knownKeys, oneLine, oneOf, text, type AbsolutePath } from '../validate.ts';
+import { absolutePath, bool, knownKeys, oneLine, oneOf, text, type AbsolutePath, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { ereProbe } from '../ere.ts';
 import { editApply, editCheck, editDiffProbe } from './edit-in-place.ts';
@@ -33,19 +33,19 @@ export function block(props: BlockProps): BlockResource {
   return { type: 'block', ...props };
 }
 
-const KEYS = [
-  'type',
-  'path',
-  'state',
-  'block',
-  'marker',
-  'markerBegin',
-  'markerEnd',
-  'insertAfter',
-  'insertBefore',
-  'create',
+const KEYS = keysOf<BlockResource>({
+  type: true,
+  path: true,
+  state: true,
+  block: true,
+  marker: true,
+  markerBegin: true,
+  markerEnd: true,
+  insertAfter: true,
+  insertBefore: true,
+  create: true,
   ...COMMON_KEYS,
-];
+});
 
 const PROGRAM = `function emit() { print bm; if (body != "") print body; print em }
 BEGIN { bm = ENVIRON["BOSUN_BEGIN"]; em = ENVIRON["BOSUN_END"]; body = ENVIRON["BOSUN_BLOCK"]; present = ENVIRON["BOSUN_STATE"] == "present"; after = ENVIRON["BOSUN_AFTER"]; before = ENVIRON["BOSUN_BEFORE"]; n = 0 }

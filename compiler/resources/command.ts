@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { anyOf, code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, knownKeys, stringList, text, type AbsolutePath } from '../validate.ts';
+import { absolutePath, knownKeys, stringList, text, type AbsolutePath, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** What to run: words (each quoted, no shell) or a shell script written by the role's author. */
@@ -32,7 +32,17 @@ export function command(props: CommandProps): CommandResource {
   return { type: 'command', ...props };
 }
 
-const KEYS = ['type', 'argv', 'script', 'creates', 'unless', 'chdir', 'env', 'name', ...COMMON_KEYS];
+const KEYS = keysOf<CommandResource>({
+  type: true,
+  argv: true,
+  script: true,
+  creates: true,
+  unless: true,
+  chdir: true,
+  env: true,
+  name: true,
+  ...COMMON_KEYS,
+});
 
 export function runnable(value: Runnable, field: string): { shell: Shell; label: string } {
   if (typeof value !== 'object' || value === null) throw new ValidationError(field, 'must be { argv: [...] } or { script: "..." }');

@@ -1,4 +1,4 @@
-import { oneLine, stringList } from '../validate.ts';
+import { type KeySet, oneLine, stringList } from '../validate.ts';
 
 /** Fields every resource accepts. */
 export interface CommonProps {
@@ -15,5 +15,5 @@ export function commonFields(props: CommonProps, where: string): { notify: strin
   return { notify, tags: props.tags === undefined ? [] : stringList(props.tags, `${where}.tags`) };
 }
 
-/** Keys of CommonProps, for unknown-key checks. */
-export const COMMON_KEYS = ['notify', 'tags'] as const;
+/** The keys of CommonProps, spread into each resource's `keysOf` record. */
+export const COMMON_KEYS: KeySet<CommonProps> = { notify: true, tags: true };

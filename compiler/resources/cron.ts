@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { identifier, knownKeys, oneLine, oneOf, principal } from '../validate.ts';
+import { identifier, knownKeys, oneLine, oneOf, principal, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { compileFile } from './file.ts';
 
@@ -40,15 +40,27 @@ export function cron(props: CronProps): CronResource {
   return { type: 'cron', ...props };
 }
 
-const KEYS = ['type', 'schedule', 'command', 'state', 'file', 'user', 'environment', 'name', ...COMMON_KEYS];
+const KEYS = keysOf<CronResource>({
+  type: true,
+  schedule: true,
+  command: true,
+  state: true,
+  file: true,
+  user: true,
+  environment: true,
+  name: true,
+  ...COMMON_KEYS,
+});
 
 export function compileCron(resource: CronResource): Step {
   knownKeys(resource, KEYS, 'cron');
   return 'file' in resource && resource.file !== undefined ? cronFile(resource) : crontabEntry(resource as CrontabProps & { type: 'cron' });
 }
 
+const SCHEDULE_KEYS = keysOf<Schedule>({ minute: true, hour: true, day: true, month: true, weekday: true, special: true });
+
 function timing(schedule: Schedule, field: string): string {
-  knownKeys(schedule, ['minute', 'hour', 'day', 'month', 'weekday', 'special'], field);
+  knownKeys(schedule, SCHEDULE_KEYS, field);
   if ('special' in schedule)
     return `@${oneOf(schedule.special, `${field}.special`, ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'] as const)}`;
   return (['minute', 'hour', 'day', 'month', 'weekday'] as const)

@@ -1,6 +1,6 @@
 import { lines, sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, knownKeys, type AbsolutePath } from '../validate.ts';
+import { absolutePath, knownKeys, type AbsolutePath, keysOf } from '../validate.ts';
 import { attributes, attributesCheck, type AttributeProps } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
@@ -17,7 +17,7 @@ export function directory(props: DirectoryProps): DirectoryResource {
   return { type: 'directory', ...props };
 }
 
-const KEYS = ['type', 'path', 'mode', 'owner', 'group', ...COMMON_KEYS];
+const KEYS = keysOf<DirectoryResource>({ type: true, path: true, mode: true, owner: true, group: true, ...COMMON_KEYS });
 
 export function compileDirectory(resource: DirectoryResource): Step {
   knownKeys(resource, KEYS, 'directory');

@@ -4,7 +4,7 @@ import { quote } from '../quote.ts';
 import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, bool, knownKeys, stringList, textOrSecret, type AbsolutePath } from '../validate.ts';
+import { absolutePath, bool, knownKeys, stringList, textOrSecret, type AbsolutePath, keysOf } from '../validate.ts';
 import { attributes, attributesApply, attributesCheck, type AttributeProps } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
@@ -31,7 +31,17 @@ export function file(props: FileProps): FileResource {
   return { type: 'file', ...props };
 }
 
-const KEYS = ['type', 'path', 'content', 'mode', 'owner', 'group', 'validate', 'sensitive', ...COMMON_KEYS];
+const KEYS = keysOf<FileResource>({
+  type: true,
+  path: true,
+  content: true,
+  mode: true,
+  owner: true,
+  group: true,
+  validate: true,
+  sensitive: true,
+  ...COMMON_KEYS,
+});
 
 export function compileFile(resource: FileResource): Step {
   knownKeys(resource, KEYS, 'file');

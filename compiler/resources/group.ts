@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { code, sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { bool, knownKeys, oneOf, principal } from '../validate.ts';
+import { bool, knownKeys, oneOf, principal, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A local group. */
@@ -21,7 +21,7 @@ export function group(props: GroupProps): GroupResource {
   return { type: 'group', ...props };
 }
 
-const KEYS = ['type', 'name', 'state', 'gid', 'system', ...COMMON_KEYS];
+const KEYS = keysOf<GroupResource>({ type: true, name: true, state: true, gid: true, system: true, ...COMMON_KEYS });
 
 export function compileGroup(resource: GroupResource): Step {
   knownKeys(resource, KEYS, 'group');

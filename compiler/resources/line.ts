@@ -1,7 +1,7 @@
 import { type EreFeatures, ereProbe, posixEre } from '../ere.ts';
 import { sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, bool, knownKeys, oneLine, oneOf, type AbsolutePath } from '../validate.ts';
+import { absolutePath, bool, knownKeys, oneLine, oneOf, type AbsolutePath, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { editApply, editCheck, editDiffProbe } from './edit-in-place.ts';
 
@@ -42,7 +42,17 @@ export function line(props: LineProps): LineResource {
   return { type: 'line', ...props };
 }
 
-const KEYS = ['type', 'path', 'state', 'line', 'regexp', 'insertAfter', 'insertBefore', 'create', ...COMMON_KEYS];
+const KEYS = keysOf<LineResource>({
+  type: true,
+  path: true,
+  state: true,
+  line: true,
+  regexp: true,
+  insertAfter: true,
+  insertBefore: true,
+  create: true,
+  ...COMMON_KEYS,
+});
 
 // Values reach awk through ENVIRON, never -v (which would expand backslashes).
 // Comparisons append "" so awk compares strings, never numbers.

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.ts';
 import { allOf, code, lines, sh, type Shell } from '../shell.ts';
 import { CANNOT_TELL } from '../protocol.ts';
 import type { Step } from '../step.ts';
-import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
+import { bool, identifier, knownKeys, oneOf, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /**
@@ -28,7 +28,7 @@ export function packages(props: PackageProps): PackageResource {
   return { type: 'package', ...props };
 }
 
-const KEYS = ['type', 'names', 'state', 'updateCache', ...COMMON_KEYS];
+const KEYS = keysOf<PackageResource>({ type: true, names: true, state: true, updateCache: true, ...COMMON_KEYS });
 // Debian and RPM package names; never starts with '-', so it can't be read as an option.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9+._:~-]*$/;
 

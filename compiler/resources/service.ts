@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { allOf, code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { bool, identifier, knownKeys, oneOf } from '../validate.ts';
+import { bool, identifier, knownKeys, oneOf, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /**
@@ -23,7 +23,7 @@ export function service(props: ServiceProps): ServiceResource {
   return { type: 'service', ...props };
 }
 
-const KEYS = ['type', 'name', 'enabled', 'state', ...COMMON_KEYS];
+const KEYS = keysOf<ServiceResource>({ type: true, name: true, enabled: true, state: true, ...COMMON_KEYS });
 const NAME = /^[A-Za-z0-9][A-Za-z0-9@._:-]*$/;
 
 export function compileService(resource: ServiceResource): Step {

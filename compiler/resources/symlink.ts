@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { lines, sh } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, knownKeys, text, type AbsolutePath } from '../validate.ts';
+import { absolutePath, knownKeys, text, type AbsolutePath, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A symbolic link at `path` pointing to `target` (which need not exist). */
@@ -19,7 +19,7 @@ export function symlink(props: SymlinkProps): SymlinkResource {
   return { type: 'symlink', ...props };
 }
 
-const KEYS = ['type', 'path', 'target', ...COMMON_KEYS];
+const KEYS = keysOf<SymlinkResource>({ type: true, path: true, target: true, ...COMMON_KEYS });
 
 export function compileSymlink(resource: SymlinkResource): Step {
   knownKeys(resource, KEYS, 'symlink');

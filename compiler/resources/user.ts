@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { code, join, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
-import { absolutePath, bool, knownKeys, oneLine, oneOf, principal, stringList, type AbsolutePath } from '../validate.ts';
+import { absolutePath, bool, knownKeys, oneLine, oneOf, principal, stringList, type AbsolutePath, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { id } from './group.ts';
 
@@ -32,7 +32,20 @@ export function user(props: UserProps): UserResource {
   return { type: 'user', ...props };
 }
 
-const KEYS = ['type', 'name', 'state', 'uid', 'group', 'groups', 'home', 'shell', 'comment', 'system', 'createHome', ...COMMON_KEYS];
+const KEYS = keysOf<UserResource>({
+  type: true,
+  name: true,
+  state: true,
+  uid: true,
+  group: true,
+  groups: true,
+  home: true,
+  shell: true,
+  comment: true,
+  system: true,
+  createHome: true,
+  ...COMMON_KEYS,
+});
 
 export function compileUser(resource: UserResource): Step {
   knownKeys(resource, KEYS, 'user');

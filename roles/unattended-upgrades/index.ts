@@ -3,7 +3,7 @@ import { ValidationError } from '../../compiler/errors.ts';
 import { directory } from '../../compiler/resources/directory.ts';
 import { file } from '../../compiler/resources/file.ts';
 import { packages } from '../../compiler/resources/package.ts';
-import { knownKeys, oneLine, type AbsolutePath } from '../../compiler/validate.ts';
+import { keysOf, knownKeys, oneLine, type AbsolutePath } from '../../compiler/validate.ts';
 
 /**
  * Parameters of the unattended-upgrades role. Every default is the value of the
@@ -47,18 +47,18 @@ export const DEFAULT_ORIGINS: readonly string[] = [
   'o=UbuntuESM,a=${distro_codename}',
 ];
 
-const KEYS = [
-  'origins',
-  'updatePackageListsDays',
-  'unattendedUpgradeDays',
-  'automaticReboot',
-  'automaticRebootTime',
-  'removeUnusedDependencies',
-  'logDir',
-  'logRotate',
-  'logRotateFrequency',
-  'updateCache',
-];
+const KEYS = keysOf<UnattendedUpgradesProps>({
+  origins: true,
+  updatePackageListsDays: true,
+  unattendedUpgradeDays: true,
+  automaticReboot: true,
+  automaticRebootTime: true,
+  removeUnusedDependencies: true,
+  logDir: true,
+  logRotate: true,
+  logRotateFrequency: true,
+  updateCache: true,
+});
 
 /** Automatic security updates with unattended-upgrades, as in the EC2 update procedure. */
 export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {

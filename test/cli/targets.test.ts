@@ -3,7 +3,7 @@ import { type HostSelector, resolveTargets, scheduleOf } from '../../cli/targets
 import { BosunError } from '../../compiler/errors.ts';
 import type { Play, Playbook } from '../../compiler/playbook.ts';
 import { file } from '../../index.ts';
-import type { Become, Host } from '../../inventory/host.ts';
+import type { Become, Host } from '../../compiler/host.ts';
 import { thrown } from '../support/thrown.ts';
 
 /** Hosts by name; a pattern is a comma-separated list of names, or `all`. */

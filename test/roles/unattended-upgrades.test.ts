@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compilePlan } from '../../compiler/compile-plan.ts';
 import type { Plan } from '../../compiler/plan.ts';
-import type { Host } from '../../inventory/host.ts';
+import type { Host } from '../../compiler/host.ts';
 import { unattendedUpgrades } from '../../roles/unattended-upgrades/index.ts';
 import { exitCode } from '../../runner/results.ts';
 import { checkWritesNothing, chrootRoot, explain, runPlan, statuses, type ChrootRoot, type Run } from '../support/plan-harness.ts';

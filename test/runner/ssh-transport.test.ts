@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secret } from '../../compiler/secret.ts';
-import type { SshConnection } from '../../inventory/host.ts';
+import type { SshConnection } from '../../compiler/host.ts';
 import { SshTransport, type SshTransportOptions } from '../../runner/ssh-transport.ts';
 import type { RunOutcome } from '../../runner/transport.ts';
 import { ALICE_PASSWORD } from '../support/debian-base.ts';

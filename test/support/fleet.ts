@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SshConnection } from '../../inventory/host.ts';
+import type { SshConnection } from '../../compiler/host.ts';
 import { claimAddresses, releaseAddresses, wildcardListens } from './addresses.ts';
 import { onProcessExit } from './cleanup.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from './debian-base.ts';

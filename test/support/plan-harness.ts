@@ -11,7 +11,7 @@ import type { AbsolutePath } from '../../compiler/validate.ts';
 
 export type { AbsolutePath };
 import { packages } from '../../compiler/resources/package.ts';
-import type { Host } from '../../inventory/host.ts';
+import type { Host } from '../../compiler/host.ts';
 import { ChrootTransport } from '../../runner/chroot-transport.ts';
 import { LocalTransport } from '../../runner/local-transport.ts';
 import type { HostResult } from '../../runner/results.ts';
