@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { payload, payloadMatches, payloadOut } from '../payload.ts';
 import { DIFF_CAP_BYTES } from '../protocol.ts';
 import { quote } from '../quote.ts';
 import { Secret } from '../secret.ts';
@@ -51,7 +52,7 @@ export function compileFile(resource: FileResource): Step {
   const sensitive =
     resource.content instanceof Secret || (resource.sensitive !== undefined && bool(resource.sensitive, `${where}.sensitive`));
   const wanted = attributes(resource, where);
-  const contentValue = resource.content instanceof Secret ? resource.content : content;
+  const data = payload(resource.content instanceof Secret ? resource.content : content);
   const validate = resource.validate === undefined ? undefined : validateCommand(resource.validate, `${where}.validate`);
   const tmp = code('"$_bosun_tmp"');
   return {
@@ -61,11 +62,11 @@ export function compileFile(resource: FileResource): Step {
     check: lines(
       placeable(path),
       sh`[ -f ${path} ] && [ ! -L ${path} ] || exit 1`,
-      sh`printf '%s' ${contentValue} | cmp -s - ${path} || exit 1`,
+      sh`${payloadMatches(data, path)} || exit 1`,
       attributesCheck(path, wanted),
     ),
     makes: [path],
-    apply: writeAtomically(path, sh`printf '%s' ${contentValue} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
+    apply: writeAtomically(path, sh`${payloadOut(data)} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
     diff: {
       path,
       sensitive,

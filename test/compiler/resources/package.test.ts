@@ -42,11 +42,57 @@ describe('compiler/resources/package (chroot)', function () {
     expect(await dpkgStatus(root.root, 'less')).to.match(/^(rc|un|)$/);
   });
 
-  it('a package the archive does not have fails the step with apt’s message', async () => {
+  it('a package the archive does not have fails the step, in check mode too, before apt is asked', async () => {
     const apply = await runPlan(planOf([packages({ names: ['bosun-no-such-package'] })]), root.transport, 'apply');
     expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
-    expect(apply.steps[0]!.rc).to.equal(100);
-    expect(apply.steps[0]!.output).to.contain('Unable to locate package bosun-no-such-package');
+    expect(apply.steps[0]!.rc).to.equal(98);
+    expect(apply.steps[0]!.output).to.contain('no package is named exactly bosun-no-such-package');
+  });
+
+  describe('a name selects exactly that package (apt reads `x-` as "remove x", `x.+` as a pattern)', () => {
+    it('openssh-server- is no package: check and apply fail, and openssh-server stays installed', async () => {
+      expect(await dpkgStatus(root.root, 'openssh-server')).to.equal('ii');
+      const plan = planOf([packages({ names: ['openssh-server-'] })]);
+      const check = await checkWritesNothing(plan, root.transport, root.tree);
+      expect(statuses(check), explain(check)).to.deep.equal(['failed']);
+      expect(check.steps[0]!.output).to.contain('no package is named exactly openssh-server-');
+      const apply = await runPlan(plan, root.transport, 'apply');
+      expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
+      expect(await dpkgStatus(root.root, 'openssh-server')).to.equal('ii');
+    });
+
+    it('a pattern installs nothing (openssh-cli.+ would select openssh-client-ssh1)', async () => {
+      const apply = await runPlan(planOf([packages({ names: ['openssh-cli.+'] })]), root.transport, 'apply');
+      expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
+      expect(await dpkgStatus(root.root, 'openssh-client-ssh1')).to.match(/^(un|)$/);
+    });
+
+    it('removing a pattern beside an installed package removes only that package', async () => {
+      await assertConverges(planOf([packages({ names: ['less'] })]), root.transport, root.tree);
+      await assertConverges(planOf([packages({ names: ['less', 'openssh-serve.'], state: 'absent' })]), root.transport, root.tree);
+      expect(await dpkgStatus(root.root, 'less')).to.match(/^(rc|un|)$/);
+      expect(await dpkgStatus(root.root, 'openssh-server')).to.equal('ii');
+    });
+
+    it('names with + and . still work: libstdc++6 is installed, g++ and python3.11 would be, libsigc++-2.0-0v5 installs', async () => {
+      const check = await checkWritesNothing(
+        planOf([packages({ names: ['libstdc++6'] }), packages({ names: ['g++'] }), packages({ names: ['python3.11'] })]),
+        root.transport,
+        root.tree,
+      );
+      expect(statuses(check), explain(check)).to.deep.equal(['ok', 'would-change', 'would-change']);
+      await assertConverges(planOf([packages({ names: ['libsigc++-2.0-0v5'] })]), root.transport, root.tree);
+      expect(await dpkgStatus(root.root, 'libsigc++-2.0-0v5')).to.equal('ii');
+    });
+
+    it('with updateCache, a name the current lists lack is left to apply, which refreshes them first', async () => {
+      const check = await checkWritesNothing(
+        planOf([packages({ names: ['bosun-no-such-package'], updateCache: true })]),
+        root.transport,
+        root.tree,
+      );
+      expect(statuses(check), explain(check)).to.deep.equal(['would-change']);
+    });
   });
 
   it('reports the facts the script probed: apt, sysv in a chroot, debian/bookworm', async () => {

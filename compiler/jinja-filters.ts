@@ -1,0 +1,44 @@
+import { posix } from 'node:path';
+
+/**
+ * Ansible's filters that nunjucks lacks, with Ansible's meaning (nunjucks already has
+ * default, lower, upper, replace, join, trim, length, first, last, int, float, list,
+ * sort, unique-less). Each refuses what Ansible refuses rather than guessing.
+ */
+export const ANSIBLE_FILTERS: Readonly<Record<string, (...args: never[]) => unknown>> = {
+  /** `x | d(y)`: Ansible's short name for default. */
+  d: (value: unknown, fallback: unknown = '', boolean = false) => (value === undefined || (boolean && !value) ? fallback : value),
+  /** Python's re.sub with a POSIX-ish pattern; `\\1` backrefs as in Ansible. */
+  regex_replace: (value: unknown, pattern: string, replacement = '', ignorecase = false) =>
+    String(value ?? '').replace(new RegExp(pattern, ignorecase ? 'gi' : 'g'), replacement.replace(/\\(\d)/g, '$$$1')),
+  /** The first match (or undefined), as Ansible's regex_search. */
+  regex_search: (value: unknown, pattern: string) => new RegExp(pattern).exec(String(value ?? ''))?.[0],
+  /** `cond | ternary(a, b)`. */
+  ternary: (value: unknown, yes: unknown, no: unknown) => (value ? yes : no),
+  /** Ansible's bool: yes/on/1/true (any case) are true. */
+  bool: (value: unknown) => (typeof value === 'boolean' ? value : ['yes', 'on', '1', 'true', 'y'].includes(String(value).toLowerCase())),
+  to_json: (value: unknown) => JSON.stringify(value),
+  to_nice_json: (value: unknown, indent = 4) => JSON.stringify(value, null, indent),
+  from_json: (value: unknown) => JSON.parse(String(value)),
+  /** Fails the template when the value is undefined. */
+  mandatory: (value: unknown, message?: string) => {
+    if (value === undefined) throw new Error(message ?? 'Mandatory variable not defined.');
+    return value;
+  },
+  b64encode: (value: unknown) => Buffer.from(String(value), 'utf8').toString('base64'),
+  b64decode: (value: unknown) => Buffer.from(String(value), 'base64').toString('utf8'),
+  basename: (value: unknown) => posix.basename(String(value)),
+  dirname: (value: unknown) => posix.dirname(String(value)),
+  unique: (value: unknown) => [...new Set(Array.isArray(value) ? value : [])],
+  /** A dict as a list of {key, value}. */
+  dict2items: (value: unknown) => Object.entries((value ?? {}) as object).map(([key, item]) => ({ key, value: item })),
+  items2dict: (value: unknown) =>
+    Object.fromEntries((Array.isArray(value) ? value : []).map((item: { key: unknown; value: unknown }) => [item.key, item.value])),
+};
+
+/** A Python re.sub replacement (`\\1`, `\\g<1>`, a literal `$`) as a JavaScript one. */
+function pythonReplacement(replacement: string): string {
+  return replacement
+    .replace(/\$/g, '$$$$')
+    .replace(/\\g<(\d+)>|\\(\d)/g, (_match, named: string | undefined, digit: string | undefined) => `$${named ?? digit}`);
+}
