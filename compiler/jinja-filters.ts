@@ -8,9 +8,9 @@ import { posix } from 'node:path';
 export const ANSIBLE_FILTERS: Readonly<Record<string, (...args: never[]) => unknown>> = {
   /** `x | d(y)`: Ansible's short name for default. */
   d: (value: unknown, fallback: unknown = '', boolean = false) => (value === undefined || (boolean && !value) ? fallback : value),
-  /** Python's re.sub with a POSIX-ish pattern; `\\1` backrefs as in Ansible. */
+  /** Python's re.sub: `\\1` and `\\g<1>` are backrefs and `$` is literal, as in Ansible. */
   regex_replace: (value: unknown, pattern: string, replacement = '', ignorecase = false) =>
-    String(value ?? '').replace(new RegExp(pattern, ignorecase ? 'gi' : 'g'), replacement.replace(/\\(\d)/g, '$$$1')),
+    String(value ?? '').replace(new RegExp(pattern, ignorecase ? 'gi' : 'g'), pythonReplacement(replacement)),
   /** The first match (or undefined), as Ansible's regex_search. */
   regex_search: (value: unknown, pattern: string) => new RegExp(pattern).exec(String(value ?? ''))?.[0],
   /** `cond | ternary(a, b)`. */

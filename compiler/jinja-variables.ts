@@ -101,7 +101,8 @@ export function freeVariables(source: string): FreeVariable[] {
           else visit(value, bound, guarded);
         }
         // NodeList-like nodes keep their children apart from `fields`.
-        if (Array.isArray(node.children) && !node.fields.includes('children')) for (const child of node.children) visit(child, bound, guarded);
+        if (Array.isArray(node.children) && !node.fields.includes('children'))
+          for (const child of node.children) visit(child, bound, guarded);
     }
   };
   visit((nunjucks as unknown as { parser: NunjucksParser }).parser.parse(source, [], {}), new Set(), false);
