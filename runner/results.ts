@@ -10,7 +10,7 @@ export interface StepResult {
   readonly handler?: string;
   /** A handler carried over from an earlier run that could not run it. */
   readonly pendingFromEarlierRun?: boolean;
-  /** Exit code of a failed apply (125: applied but did not converge). */
+  /** Exit code of a failed apply (DID_NOT_CONVERGE of compiler/protocol.ts: applied but did not converge). */
   readonly rc?: number;
   /** Output of a failed apply (tail, secrets masked). */
   readonly output?: string;

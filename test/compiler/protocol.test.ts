@@ -103,3 +103,18 @@ describe('compiler/protocol: the framed events a script prints and the runner re
     }
   });
 });
+
+describe("README's plan-format table", () => {
+  it('lists every frame kind of compiler/protocol.ts with its fields, and nothing else', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Plan format'));
+    const documented = new Map<string, string[]>();
+    for (const [, events = '', fields = ''] of section.matchAll(/^\| ((?:`[a-z]+`(?: \/ )?)+) +\| ([^|]*)\|/gm)) {
+      const fieldNames = [...fields.matchAll(/`([a-z0-9]+)`/g)].map((match) => match[1] ?? '');
+      for (const [, kind = ''] of events.matchAll(/`([a-z]+)`/g)) documented.set(kind, fieldNames);
+    }
+    const expected = new Map(Object.entries(FRAMES).map(([kind, fields]) => [kind, Object.keys(fields)]));
+    expect(Object.fromEntries(documented)).to.deep.equal(Object.fromEntries(expected));
+  });
+});
