@@ -9,7 +9,7 @@ import { processesWhoseArgvContains } from '../support/processes.ts';
  * On this machine (local transport, no SSH): a per-host timeout and an interruption end
  * the script and what it runs, not only bosun; the recap still says what ran.
  */
-describe('bosun CLI: --timeout and SIGINT on the local host', function () {
+describe('bosun CLI: --timeout and SIGINT on the local host @integration', function () {
   this.timeout(120_000);
   let dir: string;
   let playbook: string;

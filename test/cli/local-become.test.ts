@@ -12,7 +12,7 @@ const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
  * sudo rule asks for a password, the way an operator runs it on their own host.
  * The test makes that user and its sudo rule, and removes both afterwards.
  */
-describe('bosun CLI: become on the local host, run by a user whose sudo asks for a password', function () {
+describe('bosun CLI: become on the local host, run by a user whose sudo asks for a password @integration', function () {
   this.timeout(120_000);
   let user: LocalUser;
   let root: string;

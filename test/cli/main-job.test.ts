@@ -17,7 +17,7 @@ async function listing(): Promise<string[]> {
   return rows;
 }
 
-describe('the main job: npx bosun check playbooks/baseline.ts (no inventory: this machine)', function () {
+describe('the main job: npx bosun check playbooks/baseline.ts (no inventory: this machine) @integration', function () {
   this.timeout(120_000);
 
   it('runs through the real bin, reports every step of the baseline, and writes nothing', async () => {

@@ -9,7 +9,7 @@ const FILES = resolve('test/fixtures/playbooks/files.ts');
 
 const bosun = bosunMain;
 
-describe('bosun CLI (local host, files under a temp dir)', function () {
+describe('bosun CLI (local host, files under a temp dir) @integration', function () {
   // A cold type-check of a playbook takes seconds, more on a loaded machine.
   this.timeout(120_000);
   let root: string;

@@ -11,7 +11,7 @@ import { bosunMain as bosun } from '../support/bosun-main.ts';
  * managing files under its own directory): what the plan pins, which flags apply
  * honours and which it refuses, and what the file never holds.
  */
-describe('cli: saved plans (check --out, apply plan.json)', function () {
+describe('cli: saved plans (check --out, apply plan.json) @integration', function () {
   this.timeout(120_000);
   let root: string;
   let playbook: string;

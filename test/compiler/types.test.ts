@@ -13,7 +13,7 @@ interface Found {
   readonly message: string;
 }
 
-describe('compiler: role parameters are checked by the type checker', function () {
+describe('compiler: role parameters are checked by the type checker @integration', function () {
   this.timeout(60_000);
   let found: Found[];
   let expected: { line: number; why: string }[];

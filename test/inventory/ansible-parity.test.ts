@@ -39,7 +39,7 @@ async function ansibleInventory(args: string[], home: string): Promise<string> {
   return result.stdout;
 }
 
-describe('inventory: same hosts, groups and vars as ansible-inventory --list', function () {
+describe('inventory: same hosts, groups and vars as ansible-inventory --list @integration', function () {
   this.timeout(120_000);
   let home: string;
   const expected = new Map<string, unknown>();

@@ -11,7 +11,7 @@ import { checkWritesNothing, chrootRoot, explain, runPlan, statuses, type Chroot
 
 // The role applied for real to an overlay of the Debian base, checked by the tools
 // that own the formats: unattended-upgrade --dry-run and logrotate -d.
-describe('roles/unattended-upgrades (chroot of Debian bookworm)', function () {
+describe('roles/unattended-upgrades (chroot of Debian bookworm) @integration', function () {
   this.timeout(15 * 60_000);
   let root: ChrootRoot;
   let plan: Plan;

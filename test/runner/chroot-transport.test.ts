@@ -5,7 +5,7 @@ import { chrootRoot, planOf, runPlan, statuses, type ChrootRoot } from '../suppo
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-describe('runner/chroot-transport', function () {
+describe('runner/chroot-transport @integration', function () {
   this.timeout(60_000);
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));

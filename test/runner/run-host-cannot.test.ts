@@ -21,7 +21,7 @@ import { listTree } from '../support/target-tree.ts';
  * its file goes) is reported failed by check mode too, with its reason, and apply does
  * not try it: unless an earlier step that would change may still make it possible.
  */
-describe('runner/run-host: steps that cannot be applied', () => {
+describe('runner/run-host: steps that cannot be applied @integration', () => {
   let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);

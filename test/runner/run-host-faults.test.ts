@@ -23,7 +23,7 @@ function killedAt(rendered: RenderedPlan, point: string): RenderedPlan {
  * the verification, after its result). Whatever the point, the next run runs the handler
  * and leaves nothing pending: a change is never left without its handler.
  */
-describe('runner/run-host: a session killed at any point of a notifying step (chroot)', function () {
+describe('runner/run-host: a session killed at any point of a notifying step (chroot) @integration', function () {
   this.timeout(120_000);
   let root: ChrootRoot;
   beforeEach(async () => (root = await chrootRoot()));

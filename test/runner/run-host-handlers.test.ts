@@ -26,7 +26,7 @@ class Recording implements Transport {
 }
 
 // Handlers in a chroot: the pending list lives on the host, at /var/lib/bosun/pending-handlers.
-describe('runner/run-host: handlers (chroot)', function () {
+describe('runner/run-host: handlers (chroot) @integration', function () {
   this.timeout(60_000);
   let root: ChrootRoot;
   beforeEach(async () => (root = await chrootRoot()));

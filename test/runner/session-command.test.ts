@@ -19,7 +19,7 @@ function run(command: string, input: string, options: { env?: Record<string, str
 describe('runner/session-command', function () {
   this.timeout(30_000);
 
-  it('runs the script as sh -s MODE watch; with become, under sudo, as another user with become.user', async () => {
+  it('runs the script as sh -s MODE watch; with become, under sudo, as another user with become.user @integration', async () => {
     const script = 'echo "$1 $2 $(id -un)"\n';
     expect((await run(sessionCommand('check', undefined, false).text, script)).stdout).to.equal('check watch root');
     expect((await run(sessionCommand('apply', { enabled: false }, false).text, script)).stdout).to.equal('apply watch root');
@@ -38,7 +38,7 @@ describe('runner/session-command', function () {
     expect(becomePreamble('alice-pw')).to.equal(`alice-pw\n${BECOME_MARKER}\n${BECOME_MARKER}\n${BECOME_MARKER}\n`);
   });
 
-  it('never runs the password line, whether sudo read it or not', async () => {
+  it('never runs the password line, whether sudo read it or not @integration', async () => {
     // Root's sudo reads no password: the line stays on stdin for the skipping reader.
     const command = sessionCommand('check', { enabled: true }, true).text;
     const result = await run(command, `${becomePreamble('echo LEAKED')}echo "ran $1"\n`);
@@ -50,7 +50,7 @@ describe('runner/session-command', function () {
   });
 
   describe('with a time limit', () => {
-    it('ends the script and everything it started when the limit passes (exit 124)', async () => {
+    it('ends the script and everything it started when the limit passes (exit 124) @integration', async () => {
       for (const become of [undefined, { enabled: true }]) {
         const command = sessionCommand('apply', become, false, 1).text;
         const result = await run(command, 'echo "started $1"; sleep 37; echo never\n');
@@ -60,7 +60,7 @@ describe('runner/session-command', function () {
       }
     });
 
-    it('keeps the limit behind the become password preamble', async () => {
+    it('keeps the limit behind the become password preamble @integration', async () => {
       const command = sessionCommand('check', { enabled: true }, true, 1).text;
       const result = await run(command, `${becomePreamble('pw')}echo "started $1"; sleep 38; echo never\n`);
       expect(result.stdout).to.equal('started check');

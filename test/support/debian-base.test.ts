@@ -4,7 +4,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDebianBase, ensureDebianBaseInfo, makeOverlayRoot, withOverlayRoot } from './debian-base.ts';
 
-describe('test/support/debian-base', function () {
+describe('test/support/debian-base @integration', function () {
   // A cold build runs debootstrap (about a minute); a warm one is instant.
   this.timeout(15 * 60_000);
 

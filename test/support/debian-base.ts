@@ -3,6 +3,7 @@ import { access, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { withDirLock } from './dir-lock.ts';
 import { mountOverlay, type OverlayRoot } from './overlay.ts';
+import { requireIntegration } from './test-kind.ts';
 
 export type { OverlayRoot } from './overlay.ts';
 
@@ -66,6 +67,7 @@ export async function ensureDebianBase(options: DebianBaseOptions = {}): Promise
 
 /** Builds (or reuses) the cached base and returns its root, key file and public key. */
 export function ensureDebianBaseInfo(options: DebianBaseOptions = {}): Promise<DebianBase> {
+  requireIntegration('a Debian root (debootstrap)');
   const extra = [...(options.extraPackages ?? [])].sort();
   const key = [RECIPE_VERSION, ...extra].join('+');
   // One build per process even when many callers ask at once; other processes wait on the lock.

@@ -10,7 +10,7 @@ async function crontab(root: string, user: string): Promise<string> {
   return (await execa('chroot', [root, 'crontab', '-u', user, '-l'], { reject: false, stripFinalNewline: false })).stdout;
 }
 
-describe('compiler/resources/cron (chroot)', function () {
+describe('compiler/resources/cron (chroot) @integration', function () {
   this.timeout(300_000);
   let root: ChrootRoot;
   before(async () => (root = await chrootRootWith(['cron'])));

@@ -11,7 +11,7 @@ describe('compiler/resources/file', () => {
   beforeEach(async () => ({ dir, dispose } = await tempDir()));
   afterEach(() => dispose());
 
-  it('creates a file with exact content and mode, and converges', async () => {
+  it('creates a file with exact content and mode, and converges @integration', async () => {
     const content = 'first line\n  "quoted" $HOME `id` \\n\nno final newline';
     const plan = planOf([file({ path: `${dir}/sub.conf`, content, mode: '0640', owner: 'root', group: 'root' })]);
     const runs = await assertConverges(plan, local, tree);

@@ -8,7 +8,7 @@ async function groupLine(root: string, name: string): Promise<string> {
   return (await execa('chroot', [root, 'getent', 'group', name], { reject: false })).stdout;
 }
 
-describe('compiler/resources/group (chroot)', function () {
+describe('compiler/resources/group (chroot) @integration', function () {
   this.timeout(60_000);
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));

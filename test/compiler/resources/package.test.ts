@@ -19,7 +19,7 @@ async function dpkgStatus(root: string, name: string): Promise<string> {
 }
 
 // Package resources in a chroot of the Debian base (apt, with the base's warm lists).
-describe('compiler/resources/package (chroot)', function () {
+describe('compiler/resources/package (chroot) @integration', function () {
   this.timeout(300_000);
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));

@@ -45,7 +45,7 @@ const exists = (path: string): Promise<boolean> =>
 
 // A chroot has no running systemd: these cover the sysvinit path (service(8), update-rc.d),
 // which on a systemd image also enables/disables the unit offline through systemctl.
-describe('compiler/resources/service (chroot, sysvinit path)', function () {
+describe('compiler/resources/service (chroot, sysvinit path) @integration', function () {
   this.timeout(60_000);
   let root: ChrootRoot;
   before(async () => {

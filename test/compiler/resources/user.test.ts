@@ -10,7 +10,7 @@ async function getent(root: string, database: string, key: string): Promise<stri
   return (await execa('chroot', [root, 'getent', database, key], { reject: false })).stdout;
 }
 
-describe('compiler/resources/user (chroot)', function () {
+describe('compiler/resources/user (chroot) @integration', function () {
   this.timeout(60_000);
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
