@@ -1,6 +1,6 @@
 import { code, lines, type Shell, sh } from '../shell.ts';
 import { type PatchScript, renderPatchScript } from './patch-script.ts';
-import { HOST_STATE } from './scan-script.ts';
+import { HOST_STATE, KERNELS } from './scan-script.ts';
 import type { UpgradePlan } from './upgrade-plan.ts';
 
 /** Refuses to run a script that writes in check mode: a patch apply never runs there. */
@@ -47,9 +47,12 @@ fi`),
   );
 }
 
-/** The boot id alone: what the wait for a rebooted host asks, read-only. */
+/** The boot id and the kernels: what the wait for a rebooted host asks, read-only. */
 export function bootIdScript(): PatchScript {
-  return renderPatchScript('boot id', code('_bosun_capture boot-id cat /proc/sys/kernel/random/boot_id'));
+  return renderPatchScript(
+    'boot id',
+    lines(KERNELS, code('_bosun_capture boot-id cat /proc/sys/kernel/random/boot_id\n_bosun_capture kernel _bosun_kernels')),
+  );
 }
 
 /** What runs once the host is patched (and rebooted, when it had to). */

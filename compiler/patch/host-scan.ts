@@ -70,12 +70,7 @@ export function readHostScan(facts: { pkg: string; os: string }, parts: Readonly
     return part.text;
   };
   const rebootLines = need('reboot').split('\n').filter(Boolean);
-  const [running = '', ...kernels] = need('kernel').split('\n').filter(Boolean);
-  const newest = [...kernels].sort(compareKernels).at(-1);
-  const kernel = {
-    running,
-    ...(newest !== undefined && { newest, runningNewest: compareKernels(running, newest) >= 0 }),
-  };
+  const kernel = kernelState(need('kernel'));
   const common = {
     pkg: facts.pkg,
     os: facts.os,
@@ -122,6 +117,13 @@ export function readHostScan(facts: { pkg: string; os: string }, parts: Readonly
     return { ...common, auto: [], updates, newDependencies: [], autoremovable: [] };
   }
   throw new ScanError(`no supported package manager on this host (found ${facts.pkg}): bosun patches apt, dnf and yum hosts`);
+}
+
+/** The `kernel` part read: the running kernel, the newest installed one, and whether they agree. */
+export function kernelState(text: string): HostScan['kernel'] {
+  const [running = '', ...kernels] = text.split('\n').filter(Boolean);
+  const newest = [...kernels].sort(compareKernels).at(-1);
+  return { running, ...(newest !== undefined && { newest, runningNewest: compareKernels(running, newest) >= 0 }) };
 }
 
 /** Kernel release strings (`6.1.0-18-amd64`) in version order. */

@@ -1,18 +1,21 @@
 import { code, lines, type Shell, sh } from '../shell.ts';
 import { type PatchScript, renderPatchScript } from './patch-script.ts';
 
+/** The running kernel, then the installed ones (/boot/vmlinuz-*). */
+export const KERNELS: Shell = code(`_bosun_kernels() {
+  uname -r
+  for _bosun_k in /boot/vmlinuz-*; do [ -e "$_bosun_k" ] && printf '%s\\n' "\${_bosun_k#/boot/vmlinuz-}"; done
+  return 0
+}`);
+
 /** What a scan sends: the host's package state, its reboot flag, its kernels and its boot. */
 export const HOST_STATE: Shell = lines(
+  KERNELS,
   code(`_bosun_reboot_state() {
   if [ -f /var/run/reboot-required ]; then echo yes; cat /var/run/reboot-required.pkgs 2>/dev/null
   elif command -v needs-restarting >/dev/null 2>&1; then
     if needs-restarting -r >/dev/null 2>&1; then echo no; elif [ $? -eq 1 ]; then echo yes; else echo no; fi
   else echo no; fi
-  return 0
-}
-_bosun_kernels() {
-  uname -r
-  for _bosun_k in /boot/vmlinuz-*; do [ -e "$_bosun_k" ] && printf '%s\\n' "\${_bosun_k#/boot/vmlinuz-}"; done
   return 0
 }
 case $_bosun_pkg in
