@@ -265,7 +265,7 @@ function openWindow(config: HostPatchConfig, settings: ApplySettings): { skip?: 
   const now = settings.now();
   const states = config.windows.map((window) => ({ window, state: windowState(window, now) }));
   const open = states.filter((s) => s.state.open).sort((a, b) => closes(b.state) - closes(a.state))[0];
-  if (open !== undefined && open.state.open) return { text: open.window.text, closesAt: open.state.closesAt, zone: open.window.zone };
+  if (open?.state.open) return { text: open.window.text, closesAt: open.state.closesAt, zone: open.window.zone };
   const next = states.map((s) => ({ ...s, at: s.state.open ? 0 : s.state.opensAt.getTime() })).sort((a, b) => a.at - b.at)[0]!;
   const opens = next.state.open ? '' : `; it next opens ${localTime(next.state.opensAt, next.window.zone)}`;
   return {
