@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildAptRepo } from '../support/apt-repo.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
+import { startMoto } from '../support/moto-server.ts';
 import { bootId, DEMO_PACKAGES, installedVersion, setUpDemoRepo, useRepo } from '../support/patch-fleet.ts';
 import { writeSshConfig } from './bosun-cli.ts';
 import { bosunPatch } from './patch-cli.ts';
@@ -209,5 +210,35 @@ describe('bosun patch apply on a fleet @fleet', function () {
     );
     expect(await installedVersion(fleet, drifted, 'bosun-demo-a')).to.equal('1.0');
     expect(run.stdout).to.match(/STAGE prod: 1 patched, 1 refused; compliance: 2 missing/);
+  });
+
+  it('an EC2 host: the snapshot of its volume is confirmed (created, through --ec2-endpoint) before it is patched', async () => {
+    const moto = await startMoto();
+    try {
+      const out = await moto.python(
+        "i = ec2.run_instances(ImageId='ami-12c6146b', MinCount=1, MaxCount=1)['Instances'][0]\nprint(i['InstanceId'], i['BlockDeviceMappings'][0]['Ebs']['VolumeId'])",
+      );
+      const [instanceId, volumeId] = out.split(' ');
+      const inv = await inventory('ec2.ini', [nonprod], `instance_id=${instanceId} ec2_region=us-east-1`);
+      const env = {
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      };
+      const run = await bosunPatch<ApplyJson>(fleet, ['apply', '-i', inv, '-F', sshConfig, '--kept-back', '--ec2-endpoint', moto.url], {
+        env,
+      });
+      expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+      const host = run.report.hosts[0]!;
+      expect(host.status, host.reason).to.equal('up-to-date');
+      expect(host.snapshot).to.deep.include({ ok: true, instanceId });
+      const snapshot = (host.snapshot as unknown as { volumes: { volumeId: string; snapshotId: string; created: boolean }[] }).volumes[0]!;
+      expect(snapshot).to.include({ volumeId, created: true });
+      expect(run.stdout).to.contain(`snapshot: ${volumeId}: ${snapshot.snapshotId} (created now)`);
+    } finally {
+      await moto.stop();
+    }
   });
 });
