@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildAptRepo } from '../support/apt-repo.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
@@ -239,6 +241,60 @@ describe('bosun patch apply on a fleet @fleet', function () {
       expect(run.stdout).to.contain(`snapshot: ${volumeId}: ${snapshot.snapshotId} (created now)`);
     } finally {
       await moto.stop();
+    }
+  });
+
+  it('restarts the declared services in their order, then health checks (a command on the host, a URL) must pass', async () => {
+    const services = ['bosun-demo-redis', 'bosun-demo-app', 'bosun-demo-nginx'];
+    const units = services
+      .map(
+        (unit) =>
+          `printf '[Service]\\nExecStartPre=/bin/sh -c "echo ${unit} >>/var/log/bosun-order"\\nExecStart=/bin/sleep infinity\\n' >/etc/systemd/system/${unit}.service`,
+      )
+      .join('\n');
+    const setup = await fleet.exec(
+      nonprod,
+      `${units}\nsystemctl daemon-reload && systemctl start ${services.join(' ')} && : >/var/log/bosun-order`,
+    );
+    expect(setup.exitCode, setup.stderr).to.equal(0);
+    const server = createServer((request, response) => {
+      response.statusCode = request.url === '/ok' ? 200 : 503;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const inv = await inventory('nonprod.ini', [nonprod], `patch_restart=${services.join(',')}`);
+      const args = ['apply', '-i', inv, '-F', sshConfig, '--no-snapshot', '--kept-back', '--health-timeout', '2'];
+      const run = await bosunPatch<ApplyJson & { hosts: { health: { check: string; ok: boolean }[] }[] }>(fleet, [
+        ...args,
+        '--health',
+        'systemctl is-active bosun-demo-app',
+        '--health',
+        `${url}/ok`,
+      ]);
+      expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+      expect(run.report.hosts[0]!.transcripts.filter((t) => t.step === 'restart').map((t) => t.name)).to.deep.equal(services);
+      expect((await fleet.exec(nonprod, 'cat /var/log/bosun-order')).stdout.trim().split('\n')).to.deep.equal(services);
+      expect(run.report.hosts[0]!.health.map((h) => [h.check, h.ok])).to.deep.equal([
+        ['systemctl is-active bosun-demo-app', true],
+        [`${url}/ok`, true],
+      ]);
+
+      const failing = await bosunPatch<ApplyJson>(fleet, [
+        ...args,
+        '--health',
+        'systemctl is-active bosun-demo-missing',
+        '--health',
+        `${url}/down`,
+      ]);
+      expect(failing.exitCode, failing.stdout).to.equal(4);
+      expect(failing.report.hosts[0]!.status).to.equal('failed');
+      expect(failing.report.hosts[0]!.reason).to.match(
+        /^health check failed: systemctl is-active bosun-demo-missing \(exit 3: inactive\); http:\/\/127\.0\.0\.1:\d+\/down \(HTTP 503 Service Unavailable\)$/,
+      );
+    } finally {
+      server.close();
     }
   });
 });
