@@ -196,7 +196,7 @@ export async function patchHost(target: PatchTarget, config: HostPatchConfig, se
       rebooted = true;
     }
   } else {
-    draft.reboot = { performed: false, reason: settings.reboot === 'never' ? `${why} (--reboot never)` : why };
+    draft.reboot = { performed: false, reason: settings.reboot === 'never' ? `${why}; --reboot never` : why };
   }
 
   // 7. Autoremove only once the host runs what was installed; then restarts and health checks.
@@ -300,8 +300,16 @@ function transcripts(
     .filter((part) => steps.has(part.part))
     .map((part) => {
       const name = queues[part.part]?.shift();
-      return { step: part.part as Transcript['step'], ...(name !== undefined && { name }), rc: part.rc, output: part.text };
+      return { step: part.part as Transcript['step'], ...(name !== undefined && { name }), rc: part.rc, output: asTerminalShows(part.text) };
     });
+}
+
+/** Progress that redraws a line with carriage returns (dpkg's "Reading database ... 45%"), as a terminal leaves it. */
+function asTerminalShows(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.split('\r').filter((piece) => piece !== '').at(-1) ?? '')
+    .join('\n');
 }
 
 function changesBetween(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): HostPatchReport['changes'] {

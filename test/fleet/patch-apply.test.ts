@@ -201,7 +201,7 @@ describe('bosun patch apply on a fleet @fleet', function () {
       { name: 'bosun-demo-a', before: '1.0', after: '1.1' },
       { name: 'bosun-demo-sec', before: '1.0', after: '1.1' },
     ]);
-    expect(p.reboot.reason).to.equal('required by bosun-demo-sec (--reboot never)');
+    expect(p.reboot.reason).to.equal('required by bosun-demo-sec; --reboot never');
     expect(p.autoremoved).to.deep.equal([]);
     expect(await installedVersion(fleet, prod, 'bosun-demo-olddep'), 'kept until the host has rebooted').to.equal('1.0');
     expect(await installedVersion(fleet, prod, 'bosun-demo-a')).to.equal('1.1');
