@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { buildAptRepo } from '../support/apt-repo.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { startMoto } from '../support/moto-server.ts';
+import { parseWindow } from '../../compiler/patch/window.ts';
+import type { ApplySettings } from '../../runner/patch/apply-host.ts';
+import { patchHost } from '../../runner/patch/apply-host.ts';
+import { applyPatches } from '../../runner/patch/apply-hosts.ts';
+import type { PatchTarget } from '../../runner/patch/patch-target.ts';
 import { bootId, DEMO_PACKAGES, installedVersion, setUpDemoRepo, useRepo } from '../support/patch-fleet.ts';
 import { writeSshConfig } from './bosun-cli.ts';
 import { bosunPatch } from './patch-cli.ts';
@@ -296,5 +301,53 @@ describe('bosun patch apply on a fleet @fleet', function () {
     } finally {
       server.close();
     }
+  });
+
+  describe('with the runner called directly (a fixed clock)', () => {
+    const target = (host: FleetHost): PatchTarget => ({
+      host: { name: host.name, groups: ['all'], vars: {}, connection: fleet.connection(host) },
+      become: { enabled: true },
+    });
+    const settings = (now: Date): ApplySettings => ({
+      request: { securityOnly: false, keptBack: false },
+      reboot: 'required',
+      rebootTimeoutMs: 120_000,
+      rebootAllowanceMs: 5 * 60_000,
+      ignoreWindows: false,
+      healthTimeoutMs: 5000,
+      now: () => now,
+      connection: { sshConfigFile: sshConfig },
+    });
+    const none = { windows: [], restarts: [], healthUrls: [], healthCommands: [] };
+
+    it('a reboot that would end after the window closes is not started, and nothing is autoremoved', async () => {
+      const window = parseWindow('Wed 01:15-01:55 America/New_York');
+      // 01:52 in New York: inside the window, three minutes before it closes.
+      const report = await patchHost(target(drifted), { ...none, windows: [window] }, settings(new Date('2026-12-02T06:52:00Z')));
+      expect(report.status, report.reason).to.equal('patched');
+      expect(report.window).to.equal('Wed 01:15-01:55 America/New_York');
+      expect(report.reboot).to.deep.equal({
+        performed: false,
+        reason:
+          'required by bosun-demo-sec, but not started: a reboot (up to 5 min) would end after the window closes at 2026-12-02 01:55 America/New_York',
+      });
+      expect(await installedVersion(fleet, drifted, 'bosun-demo-a')).to.equal('1.2');
+      expect(await installedVersion(fleet, drifted, 'bosun-demo-olddep'), 'kept while the reboot is pending').to.equal('1.0');
+    });
+
+    it('a failed host stops its stage: the hosts of later batches are not run', async () => {
+      const outcome = await applyPatches(
+        [
+          { target: target(nonprod), config: { ...none, healthCommands: ['false'] } },
+          { target: target(prod), config: none },
+        ],
+        settings(new Date()),
+        { forks: 1, serial: 1, maxFailPercentage: 0 },
+      );
+      expect(outcome.reports.map((r) => [r.host, r.status])).to.deep.equal([[nonprod.name, 'failed']]);
+      expect(outcome.reports[0]!.reason).to.equal('health check failed: false (exit 1)');
+      expect(outcome.notRun).to.deep.equal([prod.name]);
+      expect(outcome.stoppedAfterBatch).to.equal(0);
+    });
   });
 });
