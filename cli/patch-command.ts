@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { BosunError, ValidationError } from '../compiler/errors.ts';
 import { type Baseline, baselineRefusal, buildBaseline, parseBaseline } from '../compiler/patch/baseline.ts';
@@ -108,7 +108,7 @@ export function registerPatchCommands(program: Command, io: Io, setCode: (code: 
           ...(io.signal && { signal: io.signal }),
           connection: prepared.connection,
         });
-        const code = scanExitCode(reports);
+        const code = interrupted(io) ?? scanExitCode(reports);
         if (flags.json !== '-') io.stdout(scanHuman(reports));
         await writeJson(
           flags.json,
@@ -205,7 +205,7 @@ export function registerPatchCommands(program: Command, io: Io, setCode: (code: 
             if (flags.json !== '-') io.stdout(hostPatchHuman(report, { transcripts: flags.transcripts !== false }));
           },
         );
-        let code = applyExitCode(outcome, io.signal?.aborted === true);
+        let code = interrupted(io) ?? applyExitCode(outcome);
         let written: string | undefined;
         let baselineProblem: string | undefined;
         if (baseline === undefined && typeof flags.stage === 'string') {
@@ -281,6 +281,16 @@ async function writeBaseline(
   await writeFile(temp, `${JSON.stringify(baseline, null, 2)}\n`);
   await rename(temp, file);
   return file;
+}
+
+/** 128 + the signal's number when the run was interrupted (as a shell reports it), else undefined. */
+function interrupted(io: Io): number | undefined {
+  if (io.signal?.aborted !== true) return undefined;
+  const reason = io.signal.reason;
+  return (
+    128 +
+    (typeof reason === 'string' ? (constants.signals[reason as NodeJS.Signals] ?? constants.signals.SIGINT) : constants.signals.SIGINT)
+  );
 }
 
 function nonNegative(text: string, flag: string): number {

@@ -300,7 +300,12 @@ function transcripts(
     .filter((part) => steps.has(part.part))
     .map((part) => {
       const name = queues[part.part]?.shift();
-      return { step: part.part as Transcript['step'], ...(name !== undefined && { name }), rc: part.rc, output: asTerminalShows(part.text) };
+      return {
+        step: part.part as Transcript['step'],
+        ...(name !== undefined && { name }),
+        rc: part.rc,
+        output: asTerminalShows(part.text),
+      };
     });
 }
 
@@ -308,7 +313,13 @@ function transcripts(
 function asTerminalShows(text: string): string {
   return text
     .split('\n')
-    .map((line) => line.split('\r').filter((piece) => piece !== '').at(-1) ?? '')
+    .map(
+      (line) =>
+        line
+          .split('\r')
+          .filter((piece) => piece !== '')
+          .at(-1) ?? '',
+    )
     .join('\n');
 }
 

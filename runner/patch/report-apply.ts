@@ -68,8 +68,8 @@ export function stageSummary(stage: string, outcome: StageOutcome): string {
 }
 
 /** The exit code of an apply: 4 when a host failed, was refused or unreachable or was not run; 2 when one is left non-compliant (skipped, pending reboot); 0 otherwise. */
-export function applyExitCode(outcome: StageOutcome, interrupted: boolean): number {
-  const failed = outcome.reports.some(isPatchFailure) || outcome.notRun.length > 0 || interrupted;
+export function applyExitCode(outcome: StageOutcome): number {
+  const failed = outcome.reports.some(isPatchFailure) || outcome.notRun.length > 0;
   const pending = outcome.reports.some((r) => r.compliance !== 'compliant' && !isPatchFailure(r));
   return (failed ? 4 : 0) + (pending ? 2 : 0);
 }

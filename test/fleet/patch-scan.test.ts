@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { spawnBosun } from '../support/bosun-child.ts';
 import { startFleet, type Fleet } from '../support/fleet.ts';
 import { setUpDemoRepo } from '../support/patch-fleet.ts';
 import { listing, listingDiff, writeInventory, writeSshConfig } from './bosun-cli.ts';
@@ -86,5 +88,15 @@ describe('bosun patch scan on a fleet host @fleet', function () {
     expect(run.exitCode, run.stdout + run.stderr).to.equal(2);
     expect(run.report.hosts[0]!.refresh?.rc).to.equal(0);
     expect(run.stdout).to.contain('refreshed the package lists');
+  });
+
+  it('--json - prints the JSON report alone on stdout', async () => {
+    const result = await spawnBosun(['patch', 'scan', '-i', inventory, '-F', sshConfig, '--json', '-'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    }).done();
+    expect(result.code, result.stderr).to.equal(2);
+    const report = JSON.parse(result.stdout) as ScanJson;
+    expect(report.exitCode).to.equal(2);
+    expect(report.hosts.map((h) => h.compliance)).to.deep.equal(['missing']);
   });
 });
