@@ -32,9 +32,11 @@ _bosun_capture() {
 _bosun_apt_read() {
   LC_ALL=C apt-get -q -o Debug::NoLocking=1 -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o Dir::Log::Planner=/dev/null "$@"
 }
-# apt as an upgrade runs it: no prompts, the local copy of a changed config file kept.
+# apt as an upgrade runs it: no prompts, the local copy of a changed config file kept, and a
+# wait (up to 5 minutes) for a dpkg lock that unattended-upgrades may hold, rather than failing at once.
 _bosun_apt_write() {
-  LC_ALL=C DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+  LC_ALL=C DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get -q -y -o DPkg::Lock::Timeout=300 \\
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
 }`);
 
 /**

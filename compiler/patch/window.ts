@@ -229,3 +229,29 @@ export function localTime(instant: Date, zone: string): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${pad(Math.floor(wall.minutes / 60))}:${pad(wall.minutes % 60)} ${zone}`;
 }
+
+/** Whether a host with these windows may be patched at `now`: the open window that closes last, or why not. */
+export interface WindowsNow {
+  /** Why the host is skipped: outside every window, with the next opening. */
+  readonly skip?: string;
+  /** The window it is patched in, when it has any. */
+  readonly text?: string;
+  readonly closesAt?: Date;
+  readonly zone?: string;
+}
+
+/** A host's windows at `now` (none: any time). */
+export function windowsAt(windows: readonly PatchWindow[], now: Date): WindowsNow {
+  if (windows.length === 0) return {};
+  const states = windows.map((window) => ({ window, state: windowState(window, now) }));
+  let best: { window: PatchWindow; closesAt: Date } | undefined;
+  let next: { window: PatchWindow; opensAt: Date } | undefined;
+  for (const { window, state } of states) {
+    if (state.open && (best === undefined || state.closesAt > best.closesAt)) best = { window, closesAt: state.closesAt };
+    if (!state.open && (next === undefined || state.opensAt < next.opensAt)) next = { window, opensAt: state.opensAt };
+  }
+  if (best !== undefined) return { text: best.window.text, closesAt: best.closesAt, zone: best.window.zone };
+  const opens = next === undefined ? '' : `; it next opens ${localTime(next.opensAt, next.window.zone)}`;
+  const list = windows.map((w) => w.text).join('; ');
+  return { skip: `outside its window${windows.length > 1 ? 's' : ''} (${list})${opens} (--ignore-windows to patch now)` };
+}

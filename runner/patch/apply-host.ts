@@ -5,7 +5,7 @@ import type { HostPatchConfig } from '../../compiler/patch/host-config.ts';
 import { type HostScan, readHostScan, ScanError } from '../../compiler/patch/host-scan.ts';
 import { scanScript } from '../../compiler/patch/scan-script.ts';
 import { candidateSet, type UpgradeRequest, upgradePlan } from '../../compiler/patch/upgrade-plan.ts';
-import { localTime, windowState } from '../../compiler/patch/window.ts';
+import { localTime, windowsAt } from '../../compiler/patch/window.ts';
 import { checkUrl, type HealthResult } from './health.ts';
 import type { HostPatchReport, PatchStatus, Transcript } from './host-report.ts';
 import { lastParts, type PatchSession, runPatchSession, type SentPart } from './patch-session.ts';
@@ -69,7 +69,7 @@ export async function patchHost(target: PatchTarget, config: HostPatchConfig, se
   });
 
   // 1. The window: outside it, nothing is touched.
-  const window = openWindow(config, settings);
+  const window = settings.ignoreWindows ? {} : windowsAt(config.windows, settings.now());
   if (window.skip !== undefined) return end('skipped', window.skip);
   if (window.text !== undefined) draft.window = window.text;
 
@@ -257,24 +257,6 @@ function rebootReason(scan: HostScan): string {
   if (scan.reboot.required) return `required${scan.reboot.packages.length > 0 ? ` by ${scan.reboot.packages.join(', ')}` : ''}`;
   if (scan.kernel.runningNewest === false) return `a newer kernel is installed (${scan.kernel.newest})`;
   return 'not required';
-}
-
-/** Whether the host may be patched now, and until when. */
-function openWindow(config: HostPatchConfig, settings: ApplySettings): { skip?: string; text?: string; closesAt?: Date; zone?: string } {
-  if (settings.ignoreWindows || config.windows.length === 0) return {};
-  const now = settings.now();
-  const states = config.windows.map((window) => ({ window, state: windowState(window, now) }));
-  const open = states.filter((s) => s.state.open).sort((a, b) => closes(b.state) - closes(a.state))[0];
-  if (open?.state.open) return { text: open.window.text, closesAt: open.state.closesAt, zone: open.window.zone };
-  const next = states.map((s) => ({ ...s, at: s.state.open ? 0 : s.state.opensAt.getTime() })).sort((a, b) => a.at - b.at)[0]!;
-  const opens = next.state.open ? '' : `; it next opens ${localTime(next.state.opensAt, next.window.zone)}`;
-  return {
-    skip: `outside its window${config.windows.length > 1 ? 's' : ''} (${config.windows.map((w) => w.text).join('; ')})${opens} (--ignore-windows to patch now)`,
-  };
-}
-
-function closes(state: ReturnType<typeof windowState>): number {
-  return state.open ? state.closesAt.getTime() : 0;
 }
 
 /** A session's host state, or why it could not be read. */

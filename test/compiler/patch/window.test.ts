@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../../compiler/errors.ts';
-import { hostWindows, localTime, parseWindow, windowState } from '../../../compiler/patch/window.ts';
+import { hostWindows, localTime, parseWindow, windowState, windowsAt } from '../../../compiler/patch/window.ts';
 
 const at = (iso: string): Date => new Date(iso);
 const state = (text: string, iso: string) => {
@@ -138,6 +138,25 @@ describe('patch windows', () => {
 
     it('prints instants in the window zone for messages', () => {
       expect(localTime(at('2026-12-09T06:15:00Z'), 'America/New_York')).to.equal('2026-12-09 01:15 America/New_York');
+    });
+  });
+
+  describe('a host with several windows', () => {
+    const windows = [parseWindow('Wed 01:15-01:55 America/New_York'), parseWindow('Sun * America/New_York')];
+    it('none: any time', () => {
+      expect(windowsAt([], at('2026-12-02T12:00:00Z'))).to.deep.equal({});
+    });
+    it('inside one: that window and when it closes', () => {
+      expect(windowsAt(windows, at('2026-12-02T06:30:00Z'))).to.deep.equal({
+        text: 'Wed 01:15-01:55 America/New_York',
+        closesAt: at('2026-12-02T06:55:00Z'),
+        zone: 'America/New_York',
+      });
+    });
+    it('outside all: skipped, with the next opening of any of them', () => {
+      expect(windowsAt(windows, at('2026-12-03T12:00:00Z')).skip).to.equal(
+        'outside its windows (Wed 01:15-01:55 America/New_York; Sun * America/New_York); it next opens 2026-12-06 00:00 America/New_York (--ignore-windows to patch now)',
+      );
     });
   });
 });
