@@ -111,20 +111,32 @@ export type WindowState = { readonly open: true; readonly closesAt: Date } | { r
  */
 export function windowState(window: PatchWindow, now: Date): WindowState {
   const t = now.getTime();
-  // Openings from two days back (a window past midnight may still be open) to eight ahead.
-  const today = wallClock(t, window.zone);
-  const spans: { open: number; close: number }[] = [];
-  for (let offset = -2; offset <= 8; offset += 1) {
-    const date = addDays(today, offset);
-    if (!window.days.has(date.weekday)) continue;
-    const open = instantAt(date, window.start, window.zone, t - 3 * DAY_MS);
-    const close = instantAt(window.end > window.start ? date : addDays(date, 1), window.end, window.zone, open);
-    spans.push({ open, close });
-  }
+  const spans = openings(window, t);
   const current = spans.find((span) => span.open <= t && t < span.close);
   if (current !== undefined) return { open: true, closesAt: new Date(current.close) };
   const next = spans.find((span) => span.open > t);
   return { open: false, opensAt: new Date(next?.open ?? t) };
+}
+
+/** The last time the window opened at or before `now` (within the past eight days), if it did. */
+export function lastOpening(window: PatchWindow, now: Date): Date | undefined {
+  const t = now.getTime();
+  const past = openings(window, t).filter((span) => span.open <= t);
+  return past.length === 0 ? undefined : new Date(past[past.length - 1]!.open);
+}
+
+/** The window's openings and closings from eight days before `t` to eight after, in order. */
+function openings(window: PatchWindow, t: number): { open: number; close: number }[] {
+  const today = wallClock(t, window.zone);
+  const spans: { open: number; close: number }[] = [];
+  for (let offset = -8; offset <= 8; offset += 1) {
+    const date = addDays(today, offset);
+    if (!window.days.has(date.weekday)) continue;
+    const open = instantAt(date, window.start, window.zone, t - 9 * DAY_MS);
+    const close = instantAt(window.end > window.start ? date : addDays(date, 1), window.end, window.zone, open);
+    spans.push({ open, close });
+  }
+  return spans;
 }
 
 const DAY_MS = 86_400_000;

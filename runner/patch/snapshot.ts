@@ -1,6 +1,7 @@
 import type { EC2Client, Snapshot } from '@aws-sdk/client-ec2';
 import { SNAPSHOT_SCHEDULE_TAG } from '../../inventory/ec2/ec2-source.ts';
 import type { Host } from '../../inventory/host.ts';
+import { oldestAcceptable, parseSnapshotSchedule } from '../../compiler/patch/snapshot-schedule.ts';
 
 /** How a backup is confirmed before a host is patched. */
 export interface SnapshotPolicy {
@@ -33,9 +34,9 @@ export type BackupOutcome =
 /**
  * Confirms a fresh EBS snapshot of every volume attached to the host's instance (the
  * reference's "confirm a back-up exists", step 2): a completed snapshot younger than the
- * policy's age confirms a volume, one in progress is waited for, and otherwise one is
- * created and waited for. The `scheduler:ebs-snapshot` tag, when the instance has one, is
- * reported as its schedule. Needs the host's `instance_id` (the EC2 inventory sets it) and
+ * policy's age, or taken by the latest run of the instance's `scheduler:ebs-snapshot`
+ * schedule, confirms a volume; one in progress is waited for; otherwise one is created and
+ * waited for. Needs the host's `instance_id` (the EC2 inventory sets it) and
  * its region (`placement.region`, or `ec2_region`).
  */
 export async function confirmBackup(host: Host, policy: SnapshotPolicy): Promise<BackupOutcome> {
@@ -66,11 +67,18 @@ export async function confirmBackup(host: Host, policy: SnapshotPolicy): Promise
     const volumeIds = (instance?.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId).filter((id): id is string => id !== undefined);
     if (volumeIds.length === 0) return { ...base, ok: false, reason: `instance ${instanceId} has no EBS volume attached to snapshot` };
     const tagged = instance?.Tags?.find((tag) => tag.Key === SNAPSHOT_SCHEDULE_TAG)?.Value;
-    const withSchedule = { ...base, ...((schedule ?? tagged) !== undefined && { schedule: schedule ?? tagged }) };
+    const scheduleText = schedule ?? tagged;
+    const withSchedule = { ...base, ...(scheduleText !== undefined && { schedule: scheduleText }) };
+    // Young enough by age, or taken by the schedule's latest run.
+    const oldest = oldestAcceptable(
+      policy.now(),
+      policy.maxAgeMs,
+      scheduleText === undefined ? undefined : parseSnapshotSchedule(scheduleText),
+    );
     for (const volumeId of volumeIds) {
       step = 'DescribeSnapshots';
       const existing = await snapshotsOf(client, sdk, volumeId);
-      const youngest = freshest(existing, policy);
+      const youngest = freshest(existing, oldest);
       if (youngest?.State === 'completed') {
         withSchedule.volumes.push(volumeSnapshot(volumeId, youngest, false));
         continue;
@@ -116,10 +124,9 @@ async function snapshotsOf(client: EC2Client, sdk: typeof import('@aws-sdk/clien
 }
 
 /** The newest snapshot young enough to count, completed or still in progress (an error state never counts). */
-function freshest(snapshots: readonly Snapshot[], policy: SnapshotPolicy): Snapshot | undefined {
-  const oldest = policy.now().getTime() - policy.maxAgeMs;
+function freshest(snapshots: readonly Snapshot[], oldest: Date): Snapshot | undefined {
   const young = snapshots
-    .filter((s) => (s.State === 'completed' || s.State === 'pending') && s.StartTime !== undefined && s.StartTime.getTime() >= oldest)
+    .filter((s) => (s.State === 'completed' || s.State === 'pending') && s.StartTime !== undefined && s.StartTime >= oldest)
     .sort((a, b) => b.StartTime!.getTime() - a.StartTime!.getTime());
   return young.find((s) => s.State === 'completed') ?? young[0];
 }

@@ -75,6 +75,18 @@ describe('confirming a backup with EBS snapshots (moto)', function () {
     expect((await snapshotsOf(volumes[0]!)).map((s) => s.SnapshotId).sort()).to.deep.equal([seeded, outcome.volumes[0]!.snapshotId].sort());
   });
 
+  it("an older snapshot that the instance's schedule (scheduler:ebs-snapshot) took on its latest run still confirms", async () => {
+    const taken = new Date();
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][taken.getUTCDay()];
+    const hhmm = `${String(taken.getUTCHours()).padStart(2, '0')}${String(taken.getUTCMinutes()).padStart(2, '0')}`;
+    // A weekly schedule, whose latest run is the one that took this snapshot.
+    const { id, volumes } = await instance(0, { 'scheduler:ebs-snapshot': `${hhmm};28;utc;${day}` });
+    const seeded = await moto.python(`print(ec2.create_snapshot(VolumeId='${volumes[0]}', Description='weekly')['SnapshotId'])`);
+    const outcome = await confirm(host(id), policy(new Date(taken.getTime() + 48 * HOUR)));
+    expect(outcome.ok, JSON.stringify(outcome)).to.equal(true);
+    expect(outcome.volumes[0]).to.include({ snapshotId: seeded, created: false });
+  });
+
   it('no snapshot at all: one per attached volume is created, tagged, and complete when confirmed', async () => {
     const { id, volumes } = await instance(1, { 'scheduler:ebs-snapshot': '0100;7;utc;all' });
     expect(volumes).to.have.length(2);
