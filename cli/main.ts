@@ -5,6 +5,7 @@ import { maskSecrets } from '../compiler/secret.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { parseLimit } from '../inventory/limit.ts';
 import { inventoryCommand } from './inventory-command.ts';
+import { registerPatchCommands } from './patch-command.ts';
 import { parseSerial } from '../runner/batches.ts';
 import { printable } from '../runner/printable.ts';
 import { percentage, positiveInteger, type RunOptions } from './options.ts';
@@ -138,6 +139,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (args: string[]) => {
       code = await inventoryCommand(args);
     });
+
+  registerPatchCommands(program, io, (patchCode) => {
+    code = patchCode;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

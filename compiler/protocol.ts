@@ -27,6 +27,8 @@ export const DID_NOT_CONVERGE = 125;
 export const DIFF_CAP_BYTES = 65536;
 /** How much of a failed step's output the host sends back (its tail). */
 export const OUTPUT_CAP_BYTES = 16384;
+/** How much of one part of a patch script the host sends back (its tail): an upgrade's transcript, a package list. */
+export const PATCH_PART_CAP_BYTES = 1 << 20;
 
 /** The type of one field of a frame: numbers are printed bare, strings inside quotes (never escaped: callers pass safe text). */
 type FieldType = 'number' | 'string';
@@ -54,6 +56,11 @@ export const FRAMES = {
   output: { i: 'number', b64: 'string' },
   /** The script reached its end: a session without it failed, whatever its exit code. */
   end: {},
+  /**
+   * Patching (compiler/patch/): one named part of what a patch script read or did (PATCH_PARTS),
+   * the exit code of the command that produced it, and base64 of its text (capped).
+   */
+  patch: { part: 'string', rc: 'number', b64: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type FrameKind = keyof typeof FRAMES;
