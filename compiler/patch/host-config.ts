@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import type { Host } from '../../inventory/host.ts';
+import type { Host } from '../../compiler/host.ts';
 import { hostWindows, type PatchWindow } from './window.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Become, Host } from '../../inventory/host.ts';
+import type { Become, Host } from '../../compiler/host.ts';
 import type { Secret } from '../../compiler/secret.ts';
 import { type TransportSettings, transportFor } from '../transport-for.ts';
 import type { Transport } from '../transport.ts';

@@ -1,6 +1,6 @@
 import type { EC2Client, Snapshot } from '@aws-sdk/client-ec2';
 import { SNAPSHOT_SCHEDULE_TAG } from '../../inventory/ec2/ec2-source.ts';
-import type { Host } from '../../inventory/host.ts';
+import type { Host } from '../../compiler/host.ts';
 import { oldestAcceptable, parseSnapshotSchedule } from '../../compiler/patch/snapshot-schedule.ts';
 
 /** How a backup is confirmed before a host is patched. */

@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalUser, type LocalUser } from '../support/local-user.ts';
+import { patience } from '../support/patience.ts';
 
 const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
 
@@ -13,7 +14,7 @@ const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
  * The test makes that user and its sudo rule, and removes both afterwards.
  */
 describe('bosun CLI: become on the local host, run by a user whose sudo asks for a password @integration', function () {
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
   let user: LocalUser;
   let root: string;
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { patience } from '../support/patience.ts';
 
 // What the playbook manages on this machine, listed with sizes, modes and mtimes.
 const WATCHED = ['/etc/apt/apt.conf.d', '/etc/logrotate.d', '/var/log', '/var/lib'];
@@ -18,7 +19,7 @@ async function listing(): Promise<string[]> {
 }
 
 describe('the main job: npx bosun check playbooks/baseline.ts (no inventory: this machine) @integration', function () {
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
 
   it('runs through the real bin, reports every step of the baseline, and writes nothing', async () => {
     const before = await listing();

@@ -3,10 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bosunMain } from '../support/bosun-main.ts';
+import { patience } from '../support/patience.ts';
 
 /** `bosun patch` refuses bad input before any host is touched: exit 1 and a message naming what is wrong. */
-describe('bosun patch: bad input', function () {
-  this.timeout(60_000);
+describe('bosun patch: bad input @integration', function () {
+  this.timeout(patience(60_000));
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bosun-patch-cli-'));

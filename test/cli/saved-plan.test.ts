@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderPlan } from '../../compiler/render.ts';
 import { bosunMain as bosun } from '../support/bosun-main.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * `bosun check --out plan.json` then `bosun apply plan.json`, on two local hosts (each
@@ -12,7 +13,7 @@ import { bosunMain as bosun } from '../support/bosun-main.ts';
  * honours and which it refuses, and what the file never holds.
  */
 describe('cli: saved plans (check --out, apply plan.json) @integration', function () {
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
   let root: string;
   let playbook: string;
   let inventory: string;

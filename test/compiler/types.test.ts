@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Project, ts } from 'ts-morph';
+import { patience } from '../support/patience.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = 'test/fixtures/types/bad-role-params.ts';
@@ -14,7 +15,7 @@ interface Found {
 }
 
 describe('compiler: role parameters are checked by the type checker @integration', function () {
-  this.timeout(60_000);
+  this.timeout(patience(60_000));
   let found: Found[];
   let expected: { line: number; why: string }[];
 

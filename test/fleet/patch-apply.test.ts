@@ -14,6 +14,7 @@ import type { PatchTarget } from '../../runner/patch/patch-target.ts';
 import { bootId, DEMO_PACKAGES, installedVersion, setUpDemoRepo, useRepo } from '../support/patch-fleet.ts';
 import { writeSshConfig } from './bosun-cli.ts';
 import { bosunPatch } from './patch-cli.ts';
+import { patience } from '../support/patience.ts';
 
 interface ApplyJson {
   readonly exitCode: number;
@@ -41,7 +42,7 @@ const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
  * real reboot (systemd-nspawn exits 133 and the harness boots the host again).
  */
 describe('bosun patch apply on a fleet @fleet', function () {
-  this.timeout(10 * 60_000);
+  this.timeout(patience(10 * 60_000));
   let fleet: Fleet;
   let sshConfig: string;
   let nonprod: FleetHost;

@@ -5,6 +5,7 @@ import { startFleet, type Fleet } from '../support/fleet.ts';
 import { setUpDemoRepo } from '../support/patch-fleet.ts';
 import { listing, listingDiff, writeInventory, writeSshConfig } from './bosun-cli.ts';
 import { bosunPatch } from './patch-cli.ts';
+import { patience } from '../support/patience.ts';
 
 interface ScanJson {
   readonly exitCode: number;
@@ -33,7 +34,7 @@ interface ScanJson {
 
 /** `bosun patch scan` on a booted host whose apt repository (file://, built by the test) has newer packages. */
 describe('bosun patch scan on a fleet host @fleet', function () {
-  this.timeout(5 * 60_000);
+  this.timeout(patience(5 * 60_000));
   let fleet: Fleet;
   let inventory: string;
   let sshConfig: string;

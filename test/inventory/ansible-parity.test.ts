@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadInventories } from '../../inventory/index.ts';
 import { listOutput } from '../../inventory/output.ts';
+import { patience } from '../support/patience.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/inventory/', import.meta.url));
 const docs = join(fixtures, 'ansible-docs');
@@ -40,7 +41,7 @@ async function ansibleInventory(args: string[], home: string): Promise<string> {
 }
 
 describe('inventory: same hosts, groups and vars as ansible-inventory --list @integration', function () {
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
   let home: string;
   const expected = new Map<string, unknown>();
 

@@ -8,11 +8,12 @@ import type { Host } from '../../compiler/host.ts';
 import { unattendedUpgrades } from '../../roles/unattended-upgrades/index.ts';
 import { exitCode } from '../../runner/results.ts';
 import { checkWritesNothing, chrootRoot, explain, runPlan, statuses, type ChrootRoot, type Run } from '../support/plan-harness.ts';
+import { patience } from '../support/patience.ts';
 
 // The role applied for real to an overlay of the Debian base, checked by the tools
 // that own the formats: unattended-upgrade --dry-run and logrotate -d.
 describe('roles/unattended-upgrades (chroot of Debian bookworm) @integration', function () {
-  this.timeout(15 * 60_000);
+  this.timeout(patience(15 * 60_000));
   let root: ChrootRoot;
   let plan: Plan;
   let first: Run;

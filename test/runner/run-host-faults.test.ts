@@ -7,6 +7,7 @@ import { command, handler } from '../../index.ts';
 import { runHost } from '../../runner/run-host.ts';
 import { type ChrootRoot, chrootRoot, explain, planOf, runPlan, statuses } from '../support/plan-harness.ts';
 import { renderChecked } from '../support/render-checked.ts';
+import { patience } from '../support/patience.ts';
 
 /** The script with its `_bosun_point` hook killing the whole session (SIGKILL to its process group) at one point of step 0. */
 function killedAt(rendered: RenderedPlan, point: string): RenderedPlan {
@@ -24,7 +25,7 @@ function killedAt(rendered: RenderedPlan, point: string): RenderedPlan {
  * and leaves nothing pending: a change is never left without its handler.
  */
 describe('runner/run-host: a session killed at any point of a notifying step (chroot) @integration', function () {
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
   let root: ChrootRoot;
   beforeEach(async () => (root = await chrootRoot()));
   afterEach(() => root?.dispose());

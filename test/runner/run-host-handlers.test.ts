@@ -8,6 +8,7 @@ import { runHost } from '../../runner/run-host.ts';
 import type { RunRequest, Transport } from '../../runner/transport.ts';
 import { checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
 import { renderChecked } from '../support/render-checked.ts';
+import { patience } from '../support/patience.ts';
 
 /** Passes through to a transport and keeps every stdout line, to see the order of events. */
 class Recording implements Transport {
@@ -27,7 +28,7 @@ class Recording implements Transport {
 
 // Handlers in a chroot: the pending list lives on the host, at /var/lib/bosun/pending-handlers.
 describe('runner/run-host: handlers (chroot) @integration', function () {
-  this.timeout(60_000);
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   beforeEach(async () => (root = await chrootRoot()));
   afterEach(() => root?.dispose());

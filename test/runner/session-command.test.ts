@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BECOME_MARKER, becomePreamble, sessionCommand } from '../../runner/session-command.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
+import { patience } from '../support/patience.ts';
 
 /** Runs a session command line here, as the local transport does, with `input` on stdin. */
 function run(command: string, input: string, options: { env?: Record<string, string> } = {}) {
@@ -17,7 +18,7 @@ function run(command: string, input: string, options: { env?: Record<string, str
 
 // These run with this machine's real sudo: the tests run as root, for whom sudo asks nothing.
 describe('runner/session-command', function () {
-  this.timeout(30_000);
+  this.timeout(patience(30_000));
 
   it('runs the script as sh -s MODE watch; with become, under sudo, as another user with become.user @integration', async () => {
     const script = 'echo "$1 $2 $(id -un)"\n';

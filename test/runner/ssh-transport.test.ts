@@ -9,6 +9,7 @@ import { ALICE_PASSWORD } from '../support/debian-base.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { writeKnownHosts } from '../support/known-hosts.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
+import { patience } from '../support/patience.ts';
 
 interface Ran {
   readonly outcome: RunOutcome;
@@ -16,7 +17,7 @@ interface Ran {
 }
 
 describe('runner/ssh-transport on real hosts @fleet', function () {
-  this.timeout(5 * 60_000);
+  this.timeout(patience(5 * 60_000));
   let fleet: Fleet;
   const transports: SshTransport[] = [];
 

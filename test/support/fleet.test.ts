@@ -3,9 +3,10 @@ import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
 import { until } from './bosun-child.ts';
 import { startFleet, type Fleet } from './fleet.ts';
+import { patience } from './patience.ts';
 
 describe('test/support/fleet @fleet', function () {
-  this.timeout(10 * 60_000);
+  this.timeout(patience(10 * 60_000));
   let fleet: Fleet;
 
   before(async () => {

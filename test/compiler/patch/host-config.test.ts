@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hostPatchConfig } from '../../../compiler/patch/host-config.ts';
-import type { Host } from '../../../inventory/host.ts';
+import type { Host } from '../../../compiler/host.ts';
 
 const host = (vars: Record<string, unknown>): Host => ({ name: 'master', groups: ['all'], vars, connection: { transport: 'local' } });
 

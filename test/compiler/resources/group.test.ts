@@ -3,13 +3,14 @@ import { execa } from 'execa';
 import { group } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { assertConverges, chrootRoot, planOf, type ChrootRoot } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 async function groupLine(root: string, name: string): Promise<string> {
   return (await execa('chroot', [root, 'getent', 'group', name], { reject: false })).stdout;
 }
 
 describe('compiler/resources/group (chroot) @integration', function () {
-  this.timeout(60_000);
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
   after(() => root?.dispose());

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { group, user } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { assertConverges, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 async function getent(root: string, database: string, key: string): Promise<string> {
   return (await execa('chroot', [root, 'getent', database, key], { reject: false })).stdout;
 }
 
 describe('compiler/resources/user (chroot) @integration', function () {
-  this.timeout(60_000);
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
   after(() => root?.dispose());

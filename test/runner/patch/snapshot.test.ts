@@ -1,14 +1,15 @@
 import { expect } from 'chai';
-import type { Host } from '../../../inventory/host.ts';
+import type { Host } from '../../../compiler/host.ts';
 import { confirmBackup, type SnapshotPolicy } from '../../../runner/patch/snapshot.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
 import { freePort, type MotoServer, startMoto } from '../../support/moto-server.ts';
+import { patience } from '../../support/patience.ts';
 
 const HOUR = 3_600_000;
 
 /** Snapshots before patching, through the real SDK client against moto's EC2. */
-describe('confirming a backup with EBS snapshots (moto)', function () {
-  this.timeout(120_000);
+describe('confirming a backup with EBS snapshots (moto) @integration', function () {
+  this.timeout(patience(120_000));
   let moto: MotoServer;
 
   before(async () => {
