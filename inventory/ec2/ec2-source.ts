@@ -27,7 +27,8 @@ export async function readEc2Inventory(yaml: YamlFile, graph: InventoryGraph): P
     .flat()
     .sort((a, b) => (String(a.instance_id) < String(b.instance_id) ? -1 : 1));
   const sanitize = config.contribSanitization ? contribSafeGroupName : safeGroupName;
-  const rules = config.hostnames.length > 0 ? config.hostnames : config.bosunDefaults ? BOSUN_HOSTNAMES : ANSIBLE_HOSTNAMES;
+  const defaults = config.bosunDefaults ? BOSUN_HOSTNAMES : ANSIBLE_HOSTNAMES;
+  const rules = config.hostnames.length > 0 ? config.hostnames : defaults;
   const names = assignNames(instances, rules, sanitize);
   const at: Origin = { file: config.file };
   graph.addGroup('aws_ec2', at);

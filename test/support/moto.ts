@@ -28,7 +28,7 @@ export interface LaunchedInstance {
 export const MOTO_KEYS = { accessKeyId: 'AKIDBOSUNMOTO', secretAccessKey: 'moto-does-not-check' };
 
 // boto3 beside moto seeds the data: the same client library Ansible's plugin reads it with.
-const SEED = String.raw`
+const SEED = `
 import json, sys, boto3
 spec = json.load(sys.stdin)
 out = []
