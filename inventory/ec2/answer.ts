@@ -32,9 +32,12 @@ export function endpointOf(error: unknown, _client: EC2Client): string | undefin
  * (2) inside it, a successful answer must be the XML document of the operation asked
  * (`<DescribeInstancesResponse …>…</DescribeInstancesResponse>`), whole. The SDK's own
  * parser reads an HTML page or a truncated document as an empty answer (no instances),
- * which would make a broken proxy look like an empty fleet.
+ * which would make a broken proxy look like an empty fleet. The body must arrive within
+ * `readTimeoutMs` of the headers (the SDK's timers stop at the headers and then only
+ * watch for silence, which a trickling answer never is); a late body is a TimeoutError,
+ * which the SDK retries.
  */
-export function watchAnswers(client: EC2Client): void {
+export function watchAnswers(client: EC2Client, readTimeoutMs: number): void {
   client.middlewareStack.add(
     ((next: Next) => async (args: Args) => {
       try {
@@ -51,7 +54,7 @@ export function watchAnswers(client: EC2Client): void {
       const result = await next(args);
       const response = result.response as RawResponse;
       if (response.statusCode < 200 || response.statusCode >= 300) return result;
-      const body = await readBody(response.body);
+      const body = await readBody(response.body, readTimeoutMs);
       response.body = body;
       const expected = `${(context.commandName ?? 'Command').replace(/Command$/, '')}Response`;
       const problem = malformed(new TextDecoder().decode(body), expected, response.headers['content-type']);
@@ -81,12 +84,21 @@ function malformed(text: string, root: string, contentType: string | undefined):
   return undefined;
 }
 
-async function readBody(body: unknown): Promise<Uint8Array> {
+async function readBody(body: unknown, timeoutMs: number): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   if (typeof body === 'string') return new TextEncoder().encode(body);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+  const stream = body as AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => void };
+  const timer = setTimeout(() => {
+    const late = Object.assign(new Error(`the answer did not arrive whole within ${timeoutMs / 1000} s`), { name: 'TimeoutError' });
+    stream.destroy?.(late);
+  }, timeoutMs);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function urlOf(request: RawRequest): string {

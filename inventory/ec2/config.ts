@@ -89,7 +89,7 @@ export interface Ec2Config {
   readonly maxAttempts: number;
   /** Seconds to wait for a connection (default 10). */
   readonly connectTimeout: number;
-  /** Seconds an answer may stay silent before the attempt fails and is retried (default 30). */
+  /** Seconds an attempt waits for the answer to start, then for the rest of it, before it fails and is retried (default 30). */
   readonly readTimeout: number;
 }
 

@@ -115,7 +115,7 @@ async function ec2Client(config: Ec2Config, region: string): Promise<EC2Client> 
     ...(config.profile === undefined ? {} : { profile: config.profile }),
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
   });
-  watchAnswers(client);
+  watchAnswers(client, config.readTimeout * 1000);
   return client;
 }
 

@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 /**
  * What one request gets. moto answers every request correctly, so these are the answers
  * only a hand-written endpoint can give: silence, a proxy's HTML page, a real answer cut
- * short, an EC2 error (throttling, 5xx, 403) that moto never sends without IAM set up.
+ * short, a real answer sent a few bytes at a time (never silent, never done), an EC2 error (throttling, 5xx, 403) that moto never sends without IAM set up.
  */
 export type Misbehaviour =
   | { readonly kind: 'hang' }
   | { readonly kind: 'html' }
   | { readonly kind: 'truncated' }
+  | { readonly kind: 'trickle' }
   | { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message: string };
 
 /** One request the endpoint received. */
@@ -105,6 +106,17 @@ export class MisbehavingEndpoint {
       ...(body.length > 0 ? { body } : {}),
     });
     const text = Buffer.from(await forwarded.arrayBuffer());
+    if (answer?.kind === 'trickle') {
+      res.writeHead(forwarded.status, { 'content-type': 'text/xml' });
+      this.hung.push(res);
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (res.destroyed || sent >= text.length) return clearInterval(drip);
+        res.write(text.subarray(sent, sent + 8));
+        sent += 8;
+      }, 100);
+      return;
+    }
     // A real answer, cut in the middle: what a dropped proxy connection leaves.
     const sent = answer?.kind === 'truncated' ? text.subarray(0, Math.floor(text.length / 2)) : text;
     res.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'text/xml' });

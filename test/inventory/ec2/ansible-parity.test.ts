@@ -160,7 +160,8 @@ describe('inventory/ec2: the same hosts, groups and variables as Ansible’s ama
       Object.fromEntries(
         Object.entries(listing)
           .filter(([name]) => name !== '_meta')
-          .map(([name, g]) => {
+          .map(([name, entry]) => {
+            const g = entry as { hosts?: string[]; children?: string[] };
             const hosts = new Set((g.hosts ?? []).map((h) => (h === merge ? 'web-1' : h)));
             return [name, { hosts: [...hosts].sort(), children: [...(g.children ?? [])].sort() }];
           }),

@@ -89,6 +89,17 @@ describe('inventory/ec2: endpoints that misbehave', function () {
     expect(endpoint.requests).to.have.length(2);
   });
 
+  it('gives up on an answer that trickles in, after read_timeout', async () => {
+    moto.launch([{ region: 'us-east-1', tags: { Name: 'web-1' } }]);
+    endpoint = await MisbehavingEndpoint.start({ upstream: moto.url, always: { kind: 'trickle' } });
+    const error = await rejection(() => load(config(endpoint!.url, 'read_timeout: 1\nmax_attempts: 2\n')));
+    expect(error.message).to.include(
+      `the EC2 endpoint ${endpoint.url}/ did not answer DescribeInstances in us-east-1 in time, 2 attempt(s)`,
+    );
+    expect(error.message).to.include('the answer did not arrive whole within 1 s');
+    expect(endpoint.requests).to.have.length(2);
+  });
+
   it("refuses an HTML page answered with HTTP 200 (a proxy's), naming the endpoint", async () => {
     endpoint = await MisbehavingEndpoint.start({ always: { kind: 'html' } });
     const file = config(endpoint.url);
