@@ -34,6 +34,12 @@ export const ANSIBLE_FILTERS: Readonly<Record<string, (...args: never[]) => unkn
   /** A dict as a list of {key, value}. */
   dict2items: (value: unknown) => Object.entries((value ?? {}) as object).map(([key, item]) => ({ key, value: item })),
   map: mapFilter,
+  /** Python's zip: `a | zip(b)` pairs items up to the shorter list. */
+  zip: (value: unknown, ...others: unknown[]) => {
+    const lists = [value, ...others].map((v) => (Array.isArray(v) ? v : []));
+    const length = Math.min(...lists.map((l) => l.length));
+    return Array.from({ length }, (_, i) => lists.map((l) => l[i]));
+  },
   items2dict: (value: unknown) =>
     Object.fromEntries((Array.isArray(value) ? value : []).map((item: { key: unknown; value: unknown }) => [item.key, item.value])),
 };

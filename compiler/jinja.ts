@@ -64,7 +64,15 @@ export function evaluateJinja(expression: string, vars: Readonly<Record<string, 
  * `strict` skip the entry silently). Throws a ValidationError naming the field.
  */
 export function checkJinjaExpression(expression: string, where: JinjaSource): void {
-  const source = `{{ (${expression}) }}`;
+  checkJinja(`{{ (${expression}) }}`, expression, where);
+}
+
+/** As checkJinjaExpression, for a whole template (`"{{ tags.Name }}-web"`). */
+export function checkJinjaTemplate(template: string, where: JinjaSource): void {
+  checkJinja(template, template, where);
+}
+
+function checkJinja(source: string, expression: string, where: JinjaSource): void {
   let names: ReturnType<typeof filtersAndTests>;
   try {
     names = filtersAndTests(source);
@@ -117,6 +125,11 @@ function watchMissingLookups(): void {
   const runtime = (nunjucks as unknown as { runtime: Record<string, (...args: unknown[]) => unknown> }).runtime;
   const member = runtime.memberLookup!;
   runtime.memberLookup = function (this: unknown, ...args: unknown[]): unknown {
+    // Python's negative index: xs[-1] is the last item.
+    const [target, key] = args;
+    if (args.length === 2 && typeof key === 'number' && key < 0 && (Array.isArray(target) || typeof target === 'string')) {
+      args[1] = target.length + key;
+    }
     if (watch === undefined) return member.apply(this, args);
     if (args.length === 4) {
       watch.slicing++;
@@ -171,7 +184,19 @@ function refuseUndefined(source: string, vars: Readonly<Record<string, unknown>>
 }
 
 // Names a template may use without defining them: nunjucks' own globals and jinja-compat literals.
-const GLOBALS = new Set(['range', 'cycler', 'joiner', 'True', 'False', 'None', 'true', 'false', 'none', 'loop', 'caller']);
+const GLOBALS = new Set(['range', 'cycler', 'joiner', 'dict', 'True', 'False', 'None', 'true', 'false', 'none', 'loop', 'caller']);
+
+/** Python's dict(): from key/value pairs (`dict(keys | zip(values))`) or keyword arguments (`dict(a=1)`). */
+function pythonDict(...args: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const arg of args) {
+    if (Array.isArray(arg)) for (const pair of arg) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
+    else if (arg !== null && typeof arg === 'object') {
+      for (const [k, v] of Object.entries(arg)) if (k !== '__keywords') out[k] = v;
+    }
+  }
+  return out;
+}
 
 /** nunjucks' test registry, which its published types leave out. */
 interface TestRegistry {
@@ -182,6 +207,7 @@ interface TestRegistry {
 function environment(holder?: { value?: unknown }): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
   for (const [name, filter] of Object.entries(ANSIBLE_FILTERS)) env.addFilter(name, filter);
+  env.addGlobal('dict', pythonDict);
   if (holder !== undefined) {
     env.addFilter('__bosun_capture', (value: unknown) => {
       holder.value = value;

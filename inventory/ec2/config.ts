@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { checkJinjaExpression } from '../../compiler/jinja.ts';
+import { checkJinjaExpression, checkJinjaTemplate } from '../../compiler/jinja.ts';
 import { invalid, type Origin } from '../origin.ts';
 import { describe, type YamlFile } from '../yaml-file.ts';
 import { isFilterAttribute } from './filter-attributes.ts';
@@ -407,8 +407,16 @@ function readHostnames(yaml: YamlFile, entry: Entry): HostnameRule[] {
   });
 }
 
-/** A hostnames source: `tag:…` must name a tag; other text is a filter name or, as in Ansible, a literal. */
+/** A hostnames source: Jinja2 is checked; `tag:…` must name a tag; other text is a filter name or, as in Ansible, a literal. */
 function checkSource(source: string, at: Origin): string {
+  if (source.includes('{{') || source.includes('{%')) {
+    try {
+      checkJinjaTemplate(source, { field: 'hostnames' });
+    } catch (error) {
+      throw invalid('hostnames', (error as Error).message.replace('hostnames: ', ''), at, error);
+    }
+    return source;
+  }
   if (
     source.startsWith('tag:') &&
     source

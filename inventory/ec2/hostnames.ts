@@ -1,4 +1,4 @@
-import { pythonTruthy } from '../../compiler/jinja.ts';
+import { pythonTruthy, renderJinja } from '../../compiler/jinja.ts';
 import type { HostnameRule } from './config.ts';
 import type { InstanceData } from './fetch.ts';
 import { filterAttribute } from './filter-attributes.ts';
@@ -27,7 +27,9 @@ export const BOSUN_HOSTNAMES: readonly HostnameRule[] = [
  * the tag has that value; `tag:A,B` tries A then B; a DescribeInstances filter name
  * (`dns-name`, `private-ip-address`, …) is that attribute; any other text is a literal;
  * a `{name, prefix, separator}` rule gives PREFIX + SEPARATOR + NAME (each resolved the
- * same way) or NAME alone when the prefix gives nothing. A name with `:` is sanitised.
+ * same way) or NAME alone when the prefix gives nothing; bosun also renders an entry with
+ * Jinja2 in it (`"{{ tags.Name | lower }}"`), which gives no name when it uses a variable the
+ * instance lacks. A name with `:` is sanitised.
  * Undefined when no rule gives a name.
  */
 export function preferredName(instance: InstanceData, rules: readonly HostnameRule[], sanitize: Sanitizer): string | undefined {
@@ -37,6 +39,8 @@ export function preferredName(instance: InstanceData, rules: readonly HostnameRu
       name = preferredName(instance, [simple(rule.name)], sanitize);
       const prefix = rule.prefix === undefined ? undefined : preferredName(instance, [simple(rule.prefix)], sanitize);
       if (name !== undefined && prefix !== undefined) name = `${prefix}${rule.separator}${name}`;
+    } else if (isTemplate(rule.source)) {
+      name = rendered(rule.source, instance);
     } else {
       const value = rule.source.startsWith('tag:') ? tagNames(rule.source.slice(4), instance)[0] : filterAttribute(rule.source, instance);
       if (pythonTruthy(value)) name = pythonStr(value);
@@ -44,6 +48,21 @@ export function preferredName(instance: InstanceData, rules: readonly HostnameRu
     if (name !== undefined) return safeHostName(name, sanitize);
   }
   return undefined;
+}
+
+/** A hostnames entry with Jinja2 in it (bosun's: Ansible would take it as literal text). */
+export function isTemplate(source: string): boolean {
+  return source.includes('{{') || source.includes('{%');
+}
+
+/** The template rendered over the instance's variables; undefined when it uses what the instance lacks, or gives ''. */
+function rendered(source: string, instance: InstanceData): string | undefined {
+  try {
+    const text = renderJinja(source, instance, { field: 'hostnames' }).trim();
+    return text === '' ? undefined : text;
+  } catch {
+    return undefined;
+  }
 }
 
 function simple(source: string): HostnameRule {

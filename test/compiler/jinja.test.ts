@@ -14,6 +14,7 @@ describe('jinja', () => {
       ['{% for i in xs %}{{ loop.index }}:{{ i }} {% endfor %}', { xs: ['a', 'b'] }, '1:a 2:b '],
       ['{% set y = 2 %}{{ y * 3 }}', {}, '6'],
       ['{{ h.k | upper }} {{ h["k"] }}', { h: { k: 'v' } }, 'V v'],
+      ["{{ xs[-1] }} {{ '10.0.0.7'.split('.')[-2] }}", { xs: [1, 2, 3] }, '3 0'],
       ['{{ "a-b" | regex_replace("-(b)", "_\\\\1") }}', {}, 'a_b'],
       ['{{ "$x" | regex_replace("x", "$1") }}', {}, '$$1'],
       ['{{ on | ternary("yes", "no") }} {{ "Yes" | bool }}', { on: false }, 'no true'],
@@ -76,6 +77,21 @@ describe('jinja', () => {
       expect(thrown(() => evaluateJinja("groups | map(attribute='group_name') | list", { groups }, where)).message).to.equal(
         "compose.name: 'group_name' is undefined",
       );
+    });
+
+    it("has Python's dict() and Ansible's zip", () => {
+      const devices = [
+        { device_name: '/dev/sda1', ebs: { volume_id: 'vol-1' } },
+        { device_name: '/dev/sdb', ebs: { volume_id: 'vol-2' } },
+      ];
+      expect(
+        evaluateJinja(
+          "dict(devices | map(attribute='device_name') | list | zip(devices | map(attribute='ebs.volume_id') | list))",
+          { devices },
+          where,
+        ),
+      ).to.deep.equal({ '/dev/sda1': 'vol-1', '/dev/sdb': 'vol-2' });
+      expect(evaluateJinja('dict(a=1, b=x)', { x: 2 }, where)).to.deep.equal({ a: 1, b: 2 });
     });
 
     // Ansible's undefined is strict: a missing attribute fails wherever it is used, unless guarded.

@@ -103,6 +103,11 @@ describe('inventory/ec2/config', () => {
       `/inv/aws_ec2.yml:4:3: compose.sg: filter 'json_query' is not available in bosun (in 'security_groups | json_query("[].group_id")')`,
     ],
     [
+      'a Jinja2 hostnames entry with a bad filter',
+      'plugin: aws_ec2\nregions: [us-east-1]\nhostnames:\n  - "{{ tags.Name | slugify }}"\n',
+      "/inv/aws_ec2.yml:4:5: hostnames: filter 'slugify' is not available in bosun (in '{{ tags.Name | slugify }}')",
+    ],
+    [
       'a hostnames mapping without a name',
       'plugin: aws_ec2\nregions: [us-east-1]\nhostnames:\n  - prefix: tag:Name\n',
       "/inv/aws_ec2.yml:4:5: hostnames.name: a hostnames mapping needs a 'name'",

@@ -31,6 +31,13 @@ describe('inventory/ec2: host names', () => {
     expect(name(rules('a-literal'))).to.equal('a-literal');
   });
 
+  it('renders a Jinja2 entry (bosun: Ansible reads it as literal text), no name when it uses what the instance lacks', () => {
+    expect(name(rules("{{ tags.Role | upper }}-{{ private_ip_address.split('.')[-1] }}"))).to.equal('WEB-1');
+    expect(name(rules('{{ tags.Nope }}', 'tag:Role'))).to.equal('web');
+    expect(name(rules({ name: '{{ tags.Role }}', prefix: 'aws', separator: '-' }))).to.equal('aws-web');
+    expect(name(rules('{{ tags.Name }}'))).to.equal('app_blue');
+  });
+
   it('reads the dict form: PREFIX + SEPARATOR + NAME, or NAME when the prefix gives nothing', () => {
     expect(name(rules({ name: 'private-ip-address', prefix: 'tag:Role', separator: '-' }))).to.equal('web-10.0.0.1');
     expect(name(rules({ name: 'private-ip-address', prefix: 'tag:Nope', separator: '_' }))).to.equal('10.0.0.1');
