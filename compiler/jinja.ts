@@ -3,9 +3,9 @@ import { ValidationError } from './errors.ts';
 import { ANSIBLE_FILTERS } from './jinja-filters.ts';
 import { filtersAndTests, freeVariables } from './jinja-variables.ts';
 
-// Python-style literals and methods (True, None, 'a,b'.split(',')), as Ansible's templates use.
-nunjucks.installJinjaCompat();
-watchMissingLookups();
+// A playbook bundle carries its own copy of this module over the same nunjucks: patch once.
+const INSTALLED = Symbol.for('bosun.jinja.installed');
+const state = installOnce();
 
 /** Where a template came from, for errors: a file (and the field that named it). */
 export interface JinjaSource {
@@ -45,14 +45,14 @@ export function evaluateJinja(expression: string, vars: Readonly<Record<string, 
   const source = `{{ (${expression}) | __bosun_capture }}`;
   refuseUndefined(source, vars, where);
   const missing: string[] = [];
-  const outer = watch;
-  watch = { missing, slicing: 0 };
+  const outer = state.watch;
+  state.watch = { missing, slicing: 0 };
   try {
     new nunjucks.Template(source, environment(holder), where.file ?? where.field, true).render({ ...vars });
   } catch (error) {
     throw jinjaError(error, where);
   } finally {
-    watch = outer;
+    state.watch = outer;
   }
   if (missing.length > 0) throw new ValidationError(where.field, `'${missing[0]}' is undefined`, located(where, 1, 1));
   return holder.value;
@@ -113,23 +113,36 @@ interface MissingWatch {
   /** Inside a slice (`xs[1:]`), whose own lookups are not the template's. */
   slicing: number;
 }
-let watch: MissingWatch | undefined;
+
+/** What every copy of this module shares through nunjucks' runtime object. */
+interface SharedState {
+  watch?: MissingWatch;
+}
+
 
 /**
- * nunjucks yields undefined for a missing attribute and carries on; Jinja's StrictUndefined
- * (Ansible's) fails where it is used. Lookups are wrapped (runtime functions are looked up
- * on the shared runtime object by compiled templates) to record misses while an
- * evaluateJinja runs; guards take their miss back. renderJinja is unaffected.
+ * Python-style literals and methods (True, None, 'a,b'.split(',')), as Ansible's templates
+ * use (nunjucks' Jinja compatibility), then strict undefined: nunjucks yields undefined
+ * for a missing attribute and carries on; Jinja's StrictUndefined (Ansible's) fails where it
+ * is used. Lookups are wrapped (compiled templates look runtime functions up on the shared
+ * runtime object) to record misses while an evaluateJinja runs; guards take their miss
+ * back. renderJinja is unaffected.
  */
-function watchMissingLookups(): void {
-  const runtime = (nunjucks as unknown as { runtime: Record<string, (...args: unknown[]) => unknown> }).runtime;
-  const member = runtime.memberLookup!;
+function installOnce(): SharedState {
+  const runtime = (nunjucks as unknown as { runtime: Record<string | symbol, unknown> }).runtime;
+  const existing = runtime[INSTALLED] as SharedState | undefined;
+  if (existing !== undefined) return existing;
+  const shared: SharedState = {};
+  runtime[INSTALLED] = shared;
+  nunjucks.installJinjaCompat();
+  const member = runtime.memberLookup as (...args: unknown[]) => unknown;
   runtime.memberLookup = function (this: unknown, ...args: unknown[]): unknown {
     // Python's negative index: xs[-1] is the last item.
     const [target, key] = args;
     if (args.length === 2 && typeof key === 'number' && key < 0 && (Array.isArray(target) || typeof target === 'string')) {
       args[1] = target.length + key;
     }
+    const watch = shared.watch;
     if (watch === undefined) return member.apply(this, args);
     if (args.length === 4) {
       watch.slicing++;
@@ -146,18 +159,19 @@ function watchMissingLookups(): void {
       return (...call: unknown[]) => (value as (...a: unknown[]) => unknown)(...call) ?? null;
     return value;
   };
-  const symbol = runtime.contextOrFrameLookup!;
+  const symbol = runtime.contextOrFrameLookup as (...args: unknown[]) => unknown;
   runtime.contextOrFrameLookup = function (this: unknown, ...args: unknown[]): unknown {
     const value = symbol.apply(this, args);
     // Unguarded undefined names were refused before rendering: this one is under a guard.
-    if (value === undefined && watch !== undefined) watch.missing.push(String(args[2]));
+    if (value === undefined && shared.watch !== undefined) shared.watch.missing.push(String(args[2]));
     return value;
   };
+  return shared;
 }
 
 /** A guard (`is defined`, `| default`) saw an undefined value: the miss that made it is handled. */
 function handled(value: unknown): void {
-  if (value === undefined && watch !== undefined) watch.missing.pop();
+  if (value === undefined && state.watch !== undefined) state.watch.missing.pop();
 }
 
 function refuseUndefined(source: string, vars: Readonly<Record<string, unknown>>, where: JinjaSource): void {

@@ -114,6 +114,16 @@ describe('jinja', () => {
       });
     }
 
+    it('keeps its meaning when a second copy of the module is loaded (as a playbook bundle carries one)', async () => {
+      const copy = (await import(new URL('../../compiler/jinja.ts?second-copy', import.meta.url).href)) as {
+        evaluateJinja: typeof evaluateJinja;
+      };
+      for (const evaluate of [evaluateJinja, copy.evaluateJinja]) {
+        expect(evaluate("tags.get('Env') is none", tags, where)).to.equal(true);
+        expect(thrown(() => evaluate("tags.Env == 'prod'", tags, where)).message).to.equal("compose.name: 'Env' is undefined");
+      }
+    });
+
     it('checks syntax, filters and tests without evaluating', () => {
       expect(() => checkJinjaExpression("tags.Role | lower | regex_replace('-', '_')", where)).to.not.throw();
       expect(thrown(() => checkJinjaExpression("security_groups | json_query('[].group_id')", where)).message).to.equal(

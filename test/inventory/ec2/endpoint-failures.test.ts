@@ -136,6 +136,17 @@ describe('inventory/ec2: endpoints that misbehave', function () {
     expect(result.stderr).to.not.match(/NodeVersionSupportWarning|AWS SDK|Warning/);
     expect(result.stderr.trim().split('\n')).to.have.length(1);
 
+    // An HTML page from a proxy: exit 1 too, not an empty inventory.
+    const proxy = await MisbehavingEndpoint.start({ always: { kind: 'html' } });
+    try {
+      const html = await spawnBosun(['inventory', 'list', '-i', config(proxy.url)], { env }).done();
+      expect(html.code).to.equal(1);
+      expect(html.stderr).to.include(`the endpoint ${proxy.url}/ answered HTTP 200 with an HTML page`);
+      expect(html.stdout).to.equal('');
+    } finally {
+      await proxy.close();
+    }
+
     // A good run prints no SDK warning either.
     moto.launch([{ region: 'us-east-1', tags: { Name: 'web-1' } }]);
     const good = await spawnBosun(['inventory', 'list', '-i', config(moto.url)], { env }).done();
