@@ -119,7 +119,6 @@ interface SharedState {
   watch?: MissingWatch;
 }
 
-
 /**
  * Python-style literals and methods (True, None, 'a,b'.split(',')), as Ansible's templates
  * use (nunjucks' Jinja compatibility), then strict undefined: nunjucks yields undefined
