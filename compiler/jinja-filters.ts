@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import nunjucks from 'nunjucks';
 
 /**
  * Ansible's filters that nunjucks lacks, with Ansible's meaning (nunjucks already has
@@ -32,6 +33,13 @@ export const ANSIBLE_FILTERS: Readonly<Record<string, (...args: never[]) => unkn
   unique: (value: unknown) => [...new Set(Array.isArray(value) ? value : [])],
   /** A dict as a list of {key, value}. */
   dict2items: (value: unknown) => Object.entries((value ?? {}) as object).map(([key, item]) => ({ key, value: item })),
+  map: mapFilter,
+  /** Python's zip: `a | zip(b)` pairs items up to the shorter list. */
+  zip: (value: unknown, ...others: unknown[]) => {
+    const lists = [value, ...others].map((v) => (Array.isArray(v) ? v : []));
+    const length = Math.min(...lists.map((l) => l.length));
+    return Array.from({ length }, (_, i) => lists.map((l) => l[i]));
+  },
   items2dict: (value: unknown) =>
     Object.fromEntries((Array.isArray(value) ? value : []).map((item: { key: unknown; value: unknown }) => [item.key, item.value])),
 };
@@ -41,4 +49,40 @@ function pythonReplacement(replacement: string): string {
   return replacement
     .replace(/\$/g, '$$$$')
     .replace(/\\g<(\d+)>|\\(\d)/g, (_match, named: string | undefined, digit: string | undefined) => `$${named ?? digit}`);
+}
+
+/** The context nunjucks calls a filter with. */
+interface FilterContext {
+  readonly env: nunjucks.Environment;
+}
+
+type Keywords = { readonly __keywords: true; readonly attribute?: unknown; readonly default?: unknown };
+
+/**
+ * Jinja's map, which nunjucks lacks: `xs | map(attribute='group_id')` (a dotted path;
+ * `default=` for items without it) or `xs | map('lower')` (a filter and its arguments).
+ */
+function mapFilter(this: FilterContext, value: unknown, ...args: unknown[]): unknown[] {
+  let items: unknown[] = [...String(value ?? '')];
+  if (Array.isArray(value)) items = value;
+  else if (value !== null && typeof value === 'object') items = Object.keys(value);
+  const last = args.at(-1) as Keywords | undefined;
+  if (last !== null && typeof last === 'object' && last.__keywords === true && last.attribute !== undefined) {
+    const path = String(last.attribute).split('.');
+    const lookup = (nunjucks as unknown as { runtime: { memberLookup: (obj: unknown, key: string) => unknown } }).runtime.memberLookup;
+    return items.map((item) => {
+      if (Object.hasOwn(last, 'default')) {
+        let found: unknown = item;
+        for (const key of path)
+          found =
+            found !== null && typeof found === 'object' && Object.hasOwn(found, key) ? (found as Record<string, unknown>)[key] : undefined;
+        return found === undefined ? last.default : found;
+      }
+      // Through the runtime, so a missing attribute counts as undefined where undefined is strict.
+      return path.reduce<unknown>((found, key) => lookup(found, key), item);
+    });
+  }
+  const [name, ...rest] = args;
+  const filter = this.env.getFilter(String(name)) as (...a: unknown[]) => unknown;
+  return items.map((item) => filter.call(this, item, ...rest));
 }

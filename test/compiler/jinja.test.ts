@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../compiler/errors.ts';
-import { evaluateJinja, renderJinja } from '../../compiler/jinja.ts';
+import { checkJinjaExpression, evaluateJinja, pythonTruthy, renderJinja } from '../../compiler/jinja.ts';
 import { thrown } from '../support/thrown.ts';
 
 const render = (source: string, vars: Record<string, unknown> = {}, file?: string): string =>
@@ -14,6 +14,7 @@ describe('jinja', () => {
       ['{% for i in xs %}{{ loop.index }}:{{ i }} {% endfor %}', { xs: ['a', 'b'] }, '1:a 2:b '],
       ['{% set y = 2 %}{{ y * 3 }}', {}, '6'],
       ['{{ h.k | upper }} {{ h["k"] }}', { h: { k: 'v' } }, 'V v'],
+      ["{{ xs[-1] }} {{ '10.0.0.7'.split('.')[-2] }}", { xs: [1, 2, 3] }, '3 0'],
       ['{{ "a-b" | regex_replace("-(b)", "_\\\\1") }}', {}, 'a_b'],
       ['{{ "$x" | regex_replace("x", "$1") }}', {}, '$$1'],
       ['{{ on | ternary("yes", "no") }} {{ "Yes" | bool }}', { on: false }, 'no true'],
@@ -63,6 +64,78 @@ describe('jinja', () => {
       expect(evaluateJinja("{'k': a}", { a: 1 }, where)).to.deep.equal({ k: 1 });
       expect(evaluateJinja("x == 'a' and y is defined", { x: 'a' }, where)).to.equal(false);
       expect(evaluateJinja('n + 1', { n: 41 }, where)).to.equal(42);
+    });
+
+    it('maps attributes and filters over a list (Jinja map)', () => {
+      const groups = [{ group_id: 'sg-1', group_name: 'web' }, { group_id: 'sg-2' }];
+      expect(evaluateJinja("groups | map(attribute='group_id') | list", { groups }, where)).to.deep.equal(['sg-1', 'sg-2']);
+      expect(evaluateJinja("groups | map(attribute='group_name', default='none') | list", { groups }, where)).to.deep.equal([
+        'web',
+        'none',
+      ]);
+      expect(evaluateJinja("names | map('upper') | join(',')", { names: ['a', 'b'] }, where)).to.equal('A,B');
+      expect(thrown(() => evaluateJinja("groups | map(attribute='group_name') | list", { groups }, where)).message).to.equal(
+        "compose.name: 'group_name' is undefined",
+      );
+    });
+
+    it("has Python's dict() and Ansible's zip", () => {
+      const devices = [
+        { device_name: '/dev/sda1', ebs: { volume_id: 'vol-1' } },
+        { device_name: '/dev/sdb', ebs: { volume_id: 'vol-2' } },
+      ];
+      expect(
+        evaluateJinja(
+          "dict(devices | map(attribute='device_name') | list | zip(devices | map(attribute='ebs.volume_id') | list))",
+          { devices },
+          where,
+        ),
+      ).to.deep.equal({ '/dev/sda1': 'vol-1', '/dev/sdb': 'vol-2' });
+      expect(evaluateJinja('dict(a=1, b=x)', { x: 2 }, where)).to.deep.equal({ a: 1, b: 2 });
+    });
+
+    // Ansible's undefined is strict: a missing attribute fails wherever it is used, unless guarded.
+    const tags = { tags: { Role: 'web' } };
+    const strict: [string, unknown][] = [
+      ["tags.Role is defined and tags.Role == 'web'", true],
+      ["tags.Env is defined and tags.Env == 'prod'", false],
+      ['tags.Env is not defined', true],
+      ["tags.Env | default('none')", 'none'],
+      ["tags['Env'] | d('none')", 'none'],
+      ["tags.get('Env') is none", true],
+      ["tags.get('Env', 'x')", 'x'],
+    ];
+    for (const [expression, value] of strict) {
+      it(`${expression} → ${JSON.stringify(value)}`, () => expect(evaluateJinja(expression, tags, where)).to.deep.equal(value));
+    }
+    for (const expression of ["tags.Env == 'prod'", 'not tags.Env', "tags.Env or 'x'", 'tags.Env.Deeper is defined', "'a' in tags.Env"]) {
+      it(`refuses ${expression} for a host without the attribute`, () => {
+        expect(thrown(() => evaluateJinja(expression, tags, where)).message).to.match(/^compose\.name: /);
+      });
+    }
+
+    it('keeps its meaning when a second copy of the module is loaded (as a playbook bundle carries one)', async () => {
+      const copy = (await import(new URL('../../compiler/jinja.ts?second-copy', import.meta.url).href)) as {
+        evaluateJinja: typeof evaluateJinja;
+      };
+      for (const evaluate of [evaluateJinja, copy.evaluateJinja]) {
+        expect(evaluate("tags.get('Env') is none", tags, where)).to.equal(true);
+        expect(thrown(() => evaluate("tags.Env == 'prod'", tags, where)).message).to.equal("compose.name: 'Env' is undefined");
+      }
+    });
+
+    it('checks syntax, filters and tests without evaluating', () => {
+      expect(() => checkJinjaExpression("tags.Role | lower | regex_replace('-', '_')", where)).to.not.throw();
+      expect(thrown(() => checkJinjaExpression("security_groups | json_query('[].group_id')", where)).message).to.equal(
+        "compose.name: filter 'json_query' is not available in bosun (in 'security_groups | json_query('[].group_id')')",
+      );
+      expect(thrown(() => checkJinjaExpression('x is frobbed', where)).message).to.include("test 'frobbed' is not available");
+      expect(thrown(() => checkJinjaExpression('x ==', where)).message).to.match(/^compose\.name: unexpected token/);
+    });
+
+    it("has Python's truth values", () => {
+      expect([[], {}, '', 0, null, false, undefined].map(pythonTruthy)).to.deep.equal(Array(7).fill(false));
+      expect([[0], { a: 1 }, '0', 1, true].map(pythonTruthy)).to.deep.equal(Array(5).fill(true));
     });
 
     it('refuses an undefined variable naming the field', () => {
