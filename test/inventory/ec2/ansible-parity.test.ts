@@ -7,6 +7,7 @@ import { loadInventories } from '../../../inventory/index.ts';
 import { listOutput } from '../../../inventory/output.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
 import { type LaunchedInstance, MOTO_KEYS, MotoServer, motoPython } from '../../support/moto.ts';
+import { patience } from '../../support/patience.ts';
 
 // Debian's `ansible` package: ansible-core's code and the collections it bundles (amazon.aws among them).
 const DIST = '/usr/lib/python3/dist-packages';
@@ -61,8 +62,8 @@ type Listing = Record<string, { hosts?: string[]; children?: string[] }> & {
   _meta: { hostvars: Record<string, Record<string, unknown>> };
 };
 
-describe('inventory/ec2: the same hosts, groups and variables as Ansible’s amazon.aws.aws_ec2 on the same moto', function () {
-  this.timeout(300_000);
+describe('inventory/ec2: the same hosts, groups and variables as Ansible’s amazon.aws.aws_ec2 on the same moto @integration', function () {
+  this.timeout(patience(300_000));
   let moto: MotoServer;
   let home: string;
   let launched: LaunchedInstance[];

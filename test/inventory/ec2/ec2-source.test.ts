@@ -4,10 +4,11 @@ import { loadInventories, type Inventory } from '../../../inventory/index.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
 import { type LaunchedInstance, MOTO_KEYS, MotoServer } from '../../support/moto.ts';
 import { rejection, removeTrees, writeTree } from '../temp-tree.ts';
+import { patience } from '../../support/patience.ts';
 
-describe('inventory/ec2: aws_ec2 configs against moto', function () {
+describe('inventory/ec2: aws_ec2 configs against moto @integration', function () {
   // moto takes seconds to start and to launch on a busy machine.
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
   let moto: MotoServer;
   before(async () => {
     moto = await MotoServer.start();

@@ -5,12 +5,13 @@ import { MisbehavingEndpoint } from '../../support/ec2-endpoint.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
 import { MOTO_KEYS, MotoServer } from '../../support/moto.ts';
 import { rejection, removeTrees, writeTree } from '../temp-tree.ts';
+import { patience } from '../../support/patience.ts';
 
 // moto answers every request, and answers it right: what an endpoint does wrong (silence,
 // a proxy's HTML page, a cut-off answer, throttling, 5xx, 403) comes from a hand-written
 // endpoint in front of it.
-describe('inventory/ec2: endpoints that misbehave', function () {
-  this.timeout(120_000);
+describe('inventory/ec2: endpoints that misbehave @integration', function () {
+  this.timeout(patience(120_000));
   let moto: MotoServer;
   let endpoint: MisbehavingEndpoint | undefined;
   before(async () => {
