@@ -15,3 +15,35 @@ export async function promptSecret(question: string): Promise<string> {
     output.write('\n');
   }
 }
+
+/** Questions asked on a terminal, answered one line each. */
+export interface Questions {
+  ask(question: string): Promise<string>;
+  close(): void;
+}
+
+/**
+ * Asks on the terminal (questions on stderr, answers from stdin), with one reader for
+ * all the questions: a reader per question could swallow answers typed ahead.
+ */
+export function terminalQuestions(): Questions {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true });
+  let closed = false;
+  rl.once('close', () => {
+    closed = true;
+  });
+  return {
+    ask: (question) =>
+      closed
+        ? Promise.resolve('')
+        : new Promise<string>((resolve) => {
+            const onClose = (): void => resolve('');
+            rl.once('close', onClose);
+            rl.question(question, (answer) => {
+              rl.off('close', onClose);
+              resolve(answer);
+            });
+          }),
+    close: () => rl.close(),
+  };
+}

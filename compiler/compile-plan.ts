@@ -5,11 +5,14 @@ import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
 import type { Play } from './playbook.ts';
 import { compileResource } from './resource.ts';
+import { tagsSelect } from './selection.ts';
 import type { HandlerStep, Step } from './step.ts';
 
 export interface CompileOptions {
-  /** Keep only steps with one of these tags (handlers are always kept). */
+  /** Keep only steps with one of these tags (handlers are always kept); Ansible's special tags apply (compiler/selection.ts). */
   readonly tags?: readonly string[];
+  /** Drop steps with one of these tags. */
+  readonly skipTags?: readonly string[];
 }
 
 /**
@@ -28,7 +31,7 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
           located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
           role.tags,
         );
-        if (selected(step, options.tags)) steps.push(step);
+        if (tagsSelect(step.tags, options.tags, options.skipTags)) steps.push({ ...step, play: play.name, role: role.name });
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
@@ -77,8 +80,4 @@ function located<T>(compile: () => T, where: string): T {
 
 function withRoleTags(step: Step, tags: readonly string[] | undefined): Step {
   return tags === undefined || tags.length === 0 ? step : { ...step, tags: [...new Set([...step.tags, ...tags])] };
-}
-
-function selected(step: Step, tags: readonly string[] | undefined): boolean {
-  return tags === undefined || tags.length === 0 || step.tags.some((tag) => tags.includes(tag));
 }

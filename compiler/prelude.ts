@@ -137,10 +137,11 @@ _bosun_fail() {
   _bosun_result "$1" failed "$2"
   _bosun_failed=1
 }
-# After an apply: report its output and code when it failed.
+# After an apply: send its output (the tail, when there is any, or always when it failed); a failed apply fails the step.
 _bosun_applied() {
-  [ "$2" -eq 0 ] && return 0
+  [ "$2" -eq 0 ] && [ -z "$3" ] && return 0
   printf '%s' "$3" | tail -c ${OUTPUT_CAP_BYTES} | _bosun_data output "$1"
+  [ "$2" -eq 0 ] && return 0
   _bosun_fail "$1" "$2"
   return 1
 }

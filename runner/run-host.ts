@@ -97,19 +97,22 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
         ? renderDiff(step.diff, evidence.get(index) ?? {}, rendered.secrets, DIFF_CAP_BYTES)
         : undefined;
     const output = outputs.get(index);
+    // A handler run first (pending) and again at the end has one index: each result takes its own output.
+    outputs.delete(index);
     // Only the first result of a recalled handler is its pending run; a later one was notified anew.
     const fromEarlierRun = pending.delete(index);
     return {
       index,
       name: step.name,
       resource: step.resource,
+      ...(step.play !== undefined && { play: step.play }),
+      ...(step.role !== undefined && { role: step.role }),
       status,
       ...(handler !== undefined && { handler }),
       ...(fromEarlierRun && { pendingFromEarlierRun: true }),
-      ...(status === 'failed' && {
-        rc,
-        output: output ?? (rc === DID_NOT_CONVERGE ? 'applied, but the check still fails: the step did not converge' : ''),
-      }),
+      ...(status === 'failed'
+        ? { rc, output: output ?? (rc === DID_NOT_CONVERGE ? 'applied, but the check still fails: the step did not converge' : '') }
+        : output !== undefined && { output }),
       ...(diff !== undefined && { diff }),
       durationMs,
     };

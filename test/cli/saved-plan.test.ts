@@ -59,6 +59,9 @@ describe('cli: saved plans (check --out, apply plan.json)', function () {
     const { targets } = await prepare(playbook, {
       inventories: [inventory],
       tags: [],
+      skipTags: [],
+      step: false,
+      verbosity: 0,
       extraVars: { site: 'plans' },
       diff: false,
       forks: 1,
