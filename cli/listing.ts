@@ -57,7 +57,7 @@ function stepsOf(play: string, hosts: readonly Target[]): ListedStep[] {
       steps.set(key, {
         name: step.name,
         ...(step.role !== undefined && { role: step.role }),
-        tags: seen === undefined ? step.tags : [...new Set([...seen.tags, ...step.tags])],
+        tags: [...new Set([...(seen?.tags ?? []), ...step.tags])].sort(),
         hosts: (seen?.hosts ?? 0) + (again ? 0 : 1),
       });
     }

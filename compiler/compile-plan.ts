@@ -5,21 +5,14 @@ import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
 import type { Play } from './playbook.ts';
 import { compileResource } from './resource.ts';
-import { tagsSelect } from './selection.ts';
 import type { HandlerStep, Step } from './step.ts';
 
-export interface CompileOptions {
-  /** Keep only steps with one of these tags (handlers are always kept); Ansible's special tags apply (compiler/selection.ts). */
-  readonly tags?: readonly string[];
-  /** Drop steps with one of these tags. */
-  readonly skipTags?: readonly string[];
-}
-
 /**
- * The plan for one host: the steps of every role of every play the host is in, in
- * order, then the handlers. Pure: the same host, plays and options give the same plan.
+ * The plan for one host: every step of every role of every play the host is in, in
+ * order, then the handlers. Pure: the same host and plays give the same plan. Which of
+ * the steps run (`--tags`, `--skip-tags`, `--start-at-task`) is compiler/selection.ts.
  */
-export function compilePlan(host: Host, plays: readonly Play[], options: CompileOptions = {}): Plan {
+export function compilePlan(host: Host, plays: readonly Play[]): Plan {
   const steps: Step[] = [];
   const handlers: HandlerStep[] = [];
   for (const play of plays) {
@@ -31,7 +24,7 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
           located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
           role.tags,
         );
-        if (tagsSelect(step.tags, options.tags, options.skipTags)) steps.push({ ...step, play: play.name, role: role.name });
+        steps.push({ ...step, play: play.name, role: role.name });
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
