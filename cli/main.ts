@@ -10,6 +10,7 @@ import { parseSerial } from '../runner/batches.ts';
 import { printable } from '../runner/printable.ts';
 import { type Listing, percentage, positiveInteger, type RunOptions } from './options.ts';
 import { applySavedPlan } from './apply-saved-plan.ts';
+import { terminalQuestions } from './prompt.ts';
 import { type Io, prepare, runPlaybook } from './run-command.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -224,6 +225,7 @@ function processIo(): Io {
     stderr: (text) => void process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     signal: interruptSignal(),
+    ...(process.stdin.isTTY === true && { questions: terminalQuestions }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { STEP_STATUSES } from '../compiler/protocol.ts';
+import { printable } from './printable.ts';
 import type { StepResult } from './results.ts';
 import { type HostRow, isProblem, type RunReport, type ReportView, reportView, seconds, stepLabel, worstStatus } from './report-model.ts';
 
@@ -157,8 +158,9 @@ function lineKind(line: string): string | undefined {
   return LINE_KINDS.find(([pattern]) => pattern.test(line))?.[1];
 }
 
+/** Text as HTML: escaped, and control and bidi characters written as escapes (runner/printable.ts), as on a terminal. */
 function h(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return printable(value, { lines: true }).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const STYLE = `

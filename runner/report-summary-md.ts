@@ -27,8 +27,9 @@ export function summaryMarkdown(report: RunReport, cap = SUMMARY_CAP_CHARS): str
   const rows = [...view.rows.filter(troubled), ...view.rows.filter((row) => !troubled(row))];
   const statuses: readonly StepStatus[] =
     report.mode === 'check' ? ['ok', 'would-change', 'unknown', 'failed', 'skipped'] : ['ok', 'changed', 'failed', 'skipped'];
+  const drifted = view.rows.filter((row) => row.steps.some((step) => step.status === 'would-change' || step.status === 'unknown')).length;
   const head = [
-    `## bosun ${report.mode}: ${headline(view.hosts, report.mode, view.rows.length)}`,
+    `## bosun ${report.mode}: ${headline(view.hosts, report.mode, drifted, view.rows.length)}`,
     '',
     `${code(report.playbook)} · started ${cell(report.startedAt)} · ${seconds(report.durationMs)} · exit code ${report.exitCode}`,
     '',
@@ -65,9 +66,9 @@ export function summaryMarkdown(report: RunReport, cap = SUMMARY_CAP_CHARS): str
   return `${parts.join('\n')}\n`;
 }
 
-function headline(hosts: Readonly<Record<string, number>>, mode: string, total: number): string {
+/** What happened, in a line: drift counts every host with a step that would change (or cannot be checked), failed or not. */
+function headline(hosts: Readonly<Record<string, number>>, mode: string, drift: number, total: number): string {
   const said: string[] = [];
-  const drift = hosts['would-change'] ?? 0;
   if (mode === 'check') said.push(drift === 0 ? 'no drift' : `drift on ${drift} of ${total} host(s)`);
   else said.push(`${hosts.changed ?? 0} of ${total} host(s) changed`);
   for (const outcome of ['failed', 'unreachable', 'not-run'])

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { execa } from 'execa';
 import { main } from '../../cli/main.ts';
+import { quote } from '../../compiler/quote.ts';
 import { bosunMain } from '../support/bosun-main.ts';
 
 const FLAGS = resolve('test/fixtures/playbooks/flags.ts');
@@ -167,6 +169,19 @@ describe('bosun CLI: the flags an Ansible user types', function () {
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('--step: asks before each step on a terminal, and stdin is not one');
     expect(await exists(join(dir, 'w1'))).to.equal(false);
+  });
+
+  it('--step on a real terminal (util-linux script gives bosun a pseudo-terminal): answers typed ahead answer the questions in turn', async () => {
+    const bosun = `${quote(process.execPath)} ${quote(resolve('bin/bosun.js'))} apply ${quote(FLAGS)} -i ${quote(inventory)} --no-typecheck --step`;
+    const result = await execa('script', ['-qec', bosun, '/dev/null'], { input: 'y\n\nc\n', reject: false, timeout: 90_000 });
+    expect(result.exitCode, String(result.stdout)).to.equal(0);
+    expect(result.stdout).to.match(/Perform step: directory .*\/w1\/etc \(on 1 of 2 hosts\) \(N\)o\/\(y\)es\/\(c\)ontinue: /);
+    expect(result.stdout).to.match(/Perform step: upgrade packages \(N\)o\/\(y\)es\/\(c\)ontinue: /);
+    expect(result.stdout).to.include('RECAP (apply)');
+    expect(await exists(join(dir, 'w1/etc'))).to.equal(true);
+    expect(await exists(join(dir, 'w1/etc/motd'))).to.equal(false);
+    expect(await exists(join(dir, 'w1/upgraded'))).to.equal(true);
+    expect(await exists(join(dir, 'd1/etc/motd'))).to.equal(true);
   });
 
   it('--step asks once per step for all hosts before any runs: no (the default) leaves it out, continue runs the rest', async () => {
