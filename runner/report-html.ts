@@ -160,7 +160,12 @@ function lineKind(line: string): string | undefined {
 
 /** Text as HTML: escaped, and control and bidi characters written as escapes (runner/printable.ts), as on a terminal. */
 function h(value: string): string {
-  return printable(value, { lines: true }).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return printable(value, { lines: true })
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const STYLE = `

@@ -52,10 +52,24 @@ describe('bosun CLI: --junit, --html, --summary-md and bosun report', function (
 
   it('bosun report refuses what is not a bosun JSON report, naming the field and the file, and needs a format', async () => {
     const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ format: 1, mode: 'check', playbook: 'p.ts', startedAt: 'x', durationMs: 1, exitCode: 0, hosts: [{ host: 'h', status: 'sideways' }], notRun: [] }));
+    await writeFile(
+      bad,
+      JSON.stringify({
+        format: 1,
+        mode: 'check',
+        playbook: 'p.ts',
+        startedAt: 'x',
+        durationMs: 1,
+        exitCode: 0,
+        hosts: [{ host: 'h', status: 'sideways' }],
+        notRun: [],
+      }),
+    );
     const result = await bosunMain('report', bad, '--html', join(dir, 'out.html'));
     expect(result.code).to.equal(1);
-    expect(result.stderr).to.include(`${bad}: hosts[0].status: must be one of ok, changed, would-change, failed, unreachable, got "sideways"`);
+    expect(result.stderr).to.include(
+      `${bad}: hosts[0].status: must be one of ok, changed, would-change, failed, unreachable, got "sideways"`,
+    );
     const garbage = join(dir, 'garbage.json');
     await writeFile(garbage, '<html>');
     expect((await bosunMain('report', garbage, '--junit', '-')).stderr).to.include('not a bosun JSON report');

@@ -41,8 +41,8 @@ describe('runner/report-html (in Chromium)', function () {
     await browser?.close();
   });
 
-  const visibleRows = (): Promise<string[]> =>
-    page.$$eval('#grid tr.row', (rows) => rows.filter((row) => !(row as HTMLElement).hidden).map((row) => row.getAttribute('data-host')!));
+  const visibleRows = (): Promise<(string | null)[]> =>
+    page.locator('#grid tr.row:visible').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-host')));
 
   it('renders the hosts × steps grid, coloured by status, with the durations', async () => {
     expect(await page.title()).to.equal('bosun check: playbooks/baseline.ts');
@@ -50,7 +50,10 @@ describe('runner/report-html (in Chromium)', function () {
     expect(await page.locator('#shown').textContent()).to.equal('4 of 4 hosts');
     const web1 = await page.$$eval('#grid tr.row:first-child td.cell', (cells) => cells.map((cell) => cell.getAttribute('data-status')));
     expect(web1).to.deep.equal(['ok', 'would-change', 'unknown', 'failed', 'skipped']);
-    const colours = await page.$$eval('#grid tr.row:first-child td.cell', (cells) => cells.map((cell) => getComputedStyle(cell).backgroundColor));
+    // The page's own computed style (an expression run in the page: this file is not compiled with the DOM's types).
+    const colours = (await page.evaluate(
+      "[...document.querySelectorAll('#grid tr.row:first-child td.cell')].map((cell) => getComputedStyle(cell).backgroundColor)",
+    )) as string[];
     expect(new Set(colours).size, 'one colour per status').to.equal(5);
     expect(await page.locator('#grid tr.row:first-child td.time').textContent()).to.equal('1.50 s');
     expect(await page.locator('#grid tr.row:nth-child(3) td.outcome').textContent()).to.equal('✗ unreachable');
@@ -77,14 +80,16 @@ describe('runner/report-html (in Chromium)', function () {
   it("opens a step's diff from its grid cell, and from its own summary", async () => {
     expect(await page.locator('#step-0-1').getAttribute('open')).to.equal(null);
     await page.click('#grid tr.row:first-child td.cell[data-status=would-change] a');
-    await page.waitForFunction(() => (document.getElementById('step-0-1') as HTMLDetailsElement).open);
+    await page.waitForFunction("document.getElementById('step-0-1').open");
     expect(await page.locator('#step-0-1 pre.diff .add').textContent()).to.equal('+welcome to bosun');
     expect(await page.locator('#step-0-1 pre.diff .del').textContent()).to.equal('-edited by hand');
     expect(await page.locator('#step-0-1 pre.diff').isVisible()).to.equal(true);
     await page.click('#step-0-3 > summary');
     expect(await page.locator('#step-0-3 pre.output').textContent()).to.include('<script>alert(1)</script> ]]>');
-    expect(await page.locator('#step-0-3 pre.output').textContent(), 'control characters shown as escapes').to.include('"quotes"\\x01 bell\\x0d\n');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await page.locator('#step-0-3 pre.output').textContent(), 'control characters shown as escapes').to.include(
+      '"quotes"\\x01 bell\\x0d\n',
+    );
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: resolve(OUTPUT, 'report-html.png'), fullPage: true });
   });
 

@@ -48,7 +48,7 @@ describe('runner/report-junit', () => {
     expect(db2!.testcase![0]!.skipped).to.deep.equal([{ message: 'not run' }]);
   });
 
-  it('an apply with no failure has no failure; a step\'s output is its system-out', async () => {
+  it("an apply with no failure has no failure; a step's output is its system-out", async () => {
     const report = sampleReport();
     const applied = {
       ...report,
