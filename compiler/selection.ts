@@ -1,3 +1,4 @@
+import { globToRegex } from '../inventory/pattern.ts';
 import { BosunError } from './errors.ts';
 import type { Plan } from './plan.ts';
 import type { Step } from './step.ts';
@@ -86,24 +87,7 @@ export function assertSelectionMatches(plans: readonly Plan[], selection: StepSe
     );
 }
 
-/** Python's fnmatch, which Ansible's --start-at-task uses: `*`, `?`, `[seq]`, `[!seq]`. */
+/** Python's fnmatch (the same translation as host patterns), which Ansible's --start-at-task uses. */
 function globPattern(pattern: string): RegExp {
-  let source = '';
-  for (let k = 0; k < pattern.length; k++) {
-    const c = pattern[k]!;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', k + 2);
-      if (end < 0) source += '\\[';
-      else {
-        const inner = pattern.slice(k + 1, end);
-        const negated = inner.startsWith('!');
-        const body = (negated ? inner.slice(1) : inner).replace(/[\\\]^]/g, '\\$&');
-        source += `[${negated ? '^' : ''}${body}]`;
-        k = end;
-      }
-    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
+  return new RegExp(`^${globToRegex(pattern)}$`, 's');
 }
