@@ -35,7 +35,7 @@ export async function applySavedPlan(file: string, flags: ApplyFlags, io: Io): P
   if (given('skipTags')) refuse('--skip-tags', 'the plan fixes which steps run');
   if (given('startAtTask')) refuse('--start-at-task', 'the plan fixes which steps run');
   if (given('step')) refuse('--step', 'the plan fixes which steps run');
-  if (given('listing')) refuse('--list-*/--syntax-check', 'they list or check a playbook: give them the playbook');
+  if (options.listing !== undefined) refuse('--list-*/--syntax-check', 'they list or check a playbook: give them the playbook');
   if (given('out')) refuse('--out', 'apply does not save plans');
   if (given('sshConfig') && resolve(options.sshConfig!) !== plan.run.sshConfig) {
     refuse(
