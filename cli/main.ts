@@ -36,7 +36,7 @@ function withExecutionFlags(command: Command): Command {
     .option('-D, --diff', 'print unified diffs of files that would change')
     .option(
       '-v, --verbose',
-      "print every step's output (-vv: also durations and the sessions' own log, as it comes)",
+      "print every step's output when it ends (-vv: line by line as it comes, each step's duration, the sessions' own log)",
       (_: string, n: number) => n + 1,
       0,
     )

@@ -184,17 +184,16 @@ async function askSteps(targets: readonly Target[], open: () => Questions): Prom
   }
 }
 
-/** `-vv`: a session's own log (stderr, unframed lines), a host's name before each line, as whole lines arrive. */
+/** `-vv`: a session's log as it comes (each step's output, ssh's and sudo's words), a host's name before each line. */
 function logLines(host: string, write: (text: string) => void): (text: string) => void {
-  let pending = '';
-  return (text) => {
-    pending += text;
-    const end = pending.lastIndexOf('\n') + 1;
-    if (end === 0) return;
-    const lines = pending.slice(0, end - 1).split('\n');
-    pending = pending.slice(end);
-    write(lines.map((line) => `${printable(host)} | ${printable(line)}\n`).join(''));
-  };
+  return (text) =>
+    write(
+      text
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((line) => `${printable(host)} | ${printable(line)}\n`)
+        .join(''),
+    );
 }
 
 /** The targets apply's own `--limit` keeps, among the saved plan's. */

@@ -10,7 +10,7 @@ export interface HumanOutput {
   readonly color: boolean;
   /** Print unified diffs of would-change files. */
   readonly diff: boolean;
-  /** `-v`: 1 prints every step's output, 2 also its duration. */
+  /** `-v`: 1 prints every step's output, 2 its duration instead (the output was streamed as it came). */
   readonly verbosity?: number;
 }
 
@@ -38,7 +38,7 @@ export function stepLine(host: string, step: StepResult, out: HumanOutput): stri
   const took = verbosity >= 2 ? `  (${(step.durationMs / 1000).toFixed(2)} s)` : '';
   let text = `${paint(step.status.padEnd(12), step.status, out)} ${printable(host)}  ${printable(label)}${took}\n`;
   if (step.status === 'failed') text += indent(`rc=${step.rc ?? '?'}${step.output ? `\n${step.output}` : ''}`);
-  else if (verbosity >= 1 && step.output) text += indent(step.output);
+  else if (verbosity === 1 && step.output) text += indent(step.output);
   if (out.diff && step.diff) text += indent(step.diff);
   return text;
 }

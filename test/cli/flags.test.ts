@@ -133,7 +133,7 @@ describe('bosun CLI: the flags an Ansible user types', function () {
     expect(none.stderr).to.include('--start-at-task "upgrade everything": no selected step of the targeted hosts has this name');
   });
 
-  it('the output of a successful step is kept in --json (masked, capped) and shown with -v; -vv adds durations', async () => {
+  it('the output of a successful step is kept in --json and shown with -v when it ends; -vv streams it as it comes, with durations', async () => {
     const json = join(dir, 'apply.json');
     const quiet = await run('apply', '-l', 'd1', '--json', json);
     expect(quiet.code, quiet.stdout + quiet.stderr).to.equal(0);
@@ -150,7 +150,10 @@ describe('bosun CLI: the flags an Ansible user types', function () {
     expect(verbose.stdout).not.to.match(/\(\d+\.\d\d s\)/);
     await rm(join(dir, 'd1/upgraded'));
     const louder = await run('apply', '-l', 'd1', '-vv');
-    expect(louder.stdout).to.match(/changed +d1 +upgrade packages {2}\(\d+\.\d\d s\)\n {4}The following packages/);
+    // The output streamed as it came, before the step's result: not repeated beneath it.
+    expect(louder.stdout).to.match(
+      /\nd1 \| The following packages have been kept back:\nd1 \| {2}linux-image-amd64\n(?:.*\n)*?changed +d1 +upgrade packages {2}\(\d+\.\d\d s\)\n(?! {4})/,
+    );
   });
 
   it('-C on apply checks instead (writes nothing, exits 2); -D prints the diffs', async () => {
