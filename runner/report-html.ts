@@ -87,7 +87,7 @@ function grid(view: ReportView): string {
       const status = worstStatus(results);
       if (status === undefined) return '<td class="cell none"></td>';
       const tip = `${row.host} · ${view.columns[c]!.label}: ${status} (${seconds(results.reduce((sum, each) => sum + each.durationMs, 0))})`;
-      return `<td class="cell s-${status}" data-status="${status}" title="${h(tip)}"><a href="#${stepId(r, row.steps.indexOf(results[0]!))}">${SYMBOL[status]}</a></td>`;
+      return `<td class="cell s-${status}" data-status="${status}" title="${h(tip)}"><a href="#${stepId(r, row.steps.indexOf(results.find((each) => each.status === status)!))}">${SYMBOL[status]}</a></td>`;
     });
     return `<tr class="row" data-host="${h(row.host)}" data-outcome="${row.outcome}" data-statuses="${statusesOf(row)}"><th scope="row"><a href="#host-${r}">${h(row.host)}</a></th><td class="outcome s-${row.outcome}">${SYMBOL[row.outcome]} ${h(row.outcome)}</td><td class="time">${h(seconds(row.durationMs))}</td>${cells.join('')}</tr>`;
   });
