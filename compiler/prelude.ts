@@ -144,7 +144,7 @@ _bosun_live() {
   exec 4>&1
   _bosun_lrc=$( { { "$1" 2>&1 </dev/null 4>&- 5>&-; echo "$?" >&5; } | _bosun_relay >&4; } 5>&1 )
   exec 4>&-
-  return "$_bosun_lrc"
+  return "\${_bosun_lrc:-1}"
 }
 _bosun_relay() {
   while IFS= read -r _bosun_l; do printf '%s\n' "$_bosun_l"; printf '%s\n' "$_bosun_l" >&2; done
