@@ -140,9 +140,10 @@ _bosun_fail() {
 # Runs apply function $1: its output (stdout and stderr) goes to stdout for the caller to capture, and each
 # line is copied to stderr as it comes (bosun -vv shows it live). Returns the apply's exit code: it travels
 # on fd 5, which the relay holds open too, so this returns only once the relay has passed on every line.
+# The apply runs in a subshell of its own, so that an exit in it still reaches the echo of its code.
 _bosun_live() {
   exec 4>&1
-  _bosun_lrc=$( { { "$1" 2>&1 </dev/null 4>&- 5>&-; echo "$?" >&5; } | _bosun_relay >&4; } 5>&1 )
+  _bosun_lrc=$( { { ("$1" 2>&1 </dev/null 4>&- 5>&-); echo "$?" >&5; } | _bosun_relay >&4; } 5>&1 )
   exec 4>&-
   return "\${_bosun_lrc:-1}"
 }

@@ -57,6 +57,14 @@ describe('runner/run-host', () => {
     expect(apply.log.replaceAll(`${MASK}\n`, '')).to.equal('before\npartial line\nno newline at the end\n');
   });
 
+  it('an apply that exits the shell itself still reports its own code and output through the relay', async () => {
+    const plan = planWith([step('exits', { check: code('false'), apply: code("printf 'said this\\n'; exit 3") })]);
+    const apply = await runPlan(plan, local, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
+    expect(apply.steps[0]).to.include({ rc: 3, output: 'said this\n' });
+    expect(apply.log).to.equal('said this\n');
+  });
+
   it('a step whose check still fails after its apply is failed with rc 125', async () => {
     const plan = planWith([
       step('never converges', { check: sh`[ -e ${`${dir}/never`} ]`, apply: sh`touch ${`${dir}/other`}` }),
