@@ -4,6 +4,7 @@ import type { Plan } from '../compiler/plan.ts';
 import type { Play, Playbook } from '../compiler/playbook.ts';
 import { type RenderedPlan, renderPlan } from '../compiler/render.ts';
 import type { Become, Host } from '../compiler/host.ts';
+import { assertSelectionMatches, type StepSelection, selectSteps } from '../compiler/selection.ts';
 import type { Serial } from '../runner/batches.ts';
 
 /** A host with what bosun will run on it. */
@@ -29,7 +30,7 @@ export interface HostSelector {
 export function resolveTargets(
   playbook: Playbook,
   inventory: HostSelector,
-  options: { readonly limit?: string; readonly tags?: readonly string[] },
+  options: StepSelection & { readonly limit?: string },
 ): Target[] {
   const allowed = options.limit === undefined ? undefined : new Set(inventory.select(options.limit).map((host) => host.name));
   if (allowed !== undefined && allowed.size === 0) throw new BosunError(`--limit ${options.limit} matches no host of the inventory`);
@@ -42,18 +43,43 @@ export function resolveTargets(
       byHost.set(host.name, entry);
     }
   }
-  return [...byHost.values()].map(({ host, plays }) => {
-    try {
-      const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }) });
-      return { host, plays, plan, rendered: renderPlan(plan), become: becomeOf(host, plays) };
-    } catch (error) {
-      if (error instanceof BosunError && error.host === undefined) {
-        const { file, line, column } = error;
-        throw new BosunError(`host ${host.name}: ${error.message}`, { cause: error, host: host.name, file, line, column });
-      }
-      throw error;
+  const compiled = [...byHost.values()].map(({ host, plays }) =>
+    forHost(host, () => ({ host, plays, full: compilePlan(host, plays), become: becomeOf(host, plays) })),
+  );
+  assertSelectionMatches(
+    compiled.map((each) => each.full),
+    options,
+  );
+  return compiled.map(({ full, ...target }) => forHost(target.host, () => rendered({ ...target, plan: selectSteps(full, options) })));
+}
+
+/**
+ * The targets without the steps the operator declined (`--step`): their scripts are rendered
+ * again, so what runs is exactly what was confirmed.
+ */
+export function withoutSteps(targets: readonly Target[], declined: ReadonlySet<string>): Target[] {
+  return targets.map((target) =>
+    forHost(target.host, () =>
+      rendered({ ...target, plan: { ...target.plan, steps: target.plan.steps.filter((step) => !declined.has(step.name)) } }),
+    ),
+  );
+}
+
+function rendered(target: Omit<Target, 'rendered'>): Target {
+  return { ...target, rendered: renderPlan(target.plan) };
+}
+
+/** Runs `make` for a host; a compile error that names no host gets this one's name. */
+function forHost<T>(host: Host, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof BosunError && error.host === undefined) {
+      const { file, line, column } = error;
+      throw new BosunError(`host ${host.name}: ${error.message}`, { cause: error, host: host.name, file, line, column });
     }
-  });
+    throw error;
+  }
 }
 
 /**

@@ -7,16 +7,12 @@ import type { Play } from './playbook.ts';
 import { compileResource } from './resource.ts';
 import type { HandlerStep, Step } from './step.ts';
 
-export interface CompileOptions {
-  /** Keep only steps with one of these tags (handlers are always kept). */
-  readonly tags?: readonly string[];
-}
-
 /**
- * The plan for one host: the steps of every role of every play the host is in, in
- * order, then the handlers. Pure: the same host, plays and options give the same plan.
+ * The plan for one host: every step of every role of every play the host is in, in
+ * order, then the handlers. Pure: the same host and plays give the same plan. Which of
+ * the steps run (`--tags`, `--skip-tags`, `--start-at-task`) is compiler/selection.ts.
  */
-export function compilePlan(host: Host, plays: readonly Play[], options: CompileOptions = {}): Plan {
+export function compilePlan(host: Host, plays: readonly Play[]): Plan {
   const steps: Step[] = [];
   const handlers: HandlerStep[] = [];
   for (const play of plays) {
@@ -28,7 +24,7 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
           located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
           role.tags,
         );
-        if (selected(step, options.tags)) steps.push(step);
+        steps.push({ ...step, play: play.name, role: role.name });
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
@@ -77,8 +73,4 @@ function located<T>(compile: () => T, where: string): T {
 
 function withRoleTags(step: Step, tags: readonly string[] | undefined): Step {
   return tags === undefined || tags.length === 0 ? step : { ...step, tags: [...new Set([...step.tags, ...tags])] };
-}
-
-function selected(step: Step, tags: readonly string[] | undefined): boolean {
-  return tags === undefined || tags.length === 0 || step.tags.some((tag) => tags.includes(tag));
 }

@@ -137,10 +137,25 @@ _bosun_fail() {
   _bosun_result "$1" failed "$2"
   _bosun_failed=1
 }
-# After an apply: report its output and code when it failed.
+# Runs apply function $1: its output (stdout and stderr) goes to stdout for the caller to capture, and each
+# line is copied to stderr as it comes (bosun -vv shows it live). Returns the apply's exit code: it travels
+# on fd 5, which the relay holds open too, so this returns only once the relay has passed on every line.
+# The apply runs in a subshell of its own, so that an exit in it still reaches the echo of its code.
+_bosun_live() {
+  exec 4>&1
+  _bosun_lrc=$( { { ("$1" 2>&1 </dev/null 4>&- 5>&-); echo "$?" >&5; } | _bosun_relay >&4; } 5>&1 )
+  exec 4>&-
+  return "\${_bosun_lrc:-1}"
+}
+_bosun_relay() {
+  while IFS= read -r _bosun_l; do printf '%s\n' "$_bosun_l"; printf '%s\n' "$_bosun_l" >&2; done
+  [ -z "$_bosun_l" ] || { printf '%s' "$_bosun_l"; printf '%s\n' "$_bosun_l" >&2; }
+}
+# After an apply: send its output (the tail, when there is any, or always when it failed); a failed apply fails the step.
 _bosun_applied() {
-  [ "$2" -eq 0 ] && return 0
+  [ "$2" -eq 0 ] && [ -z "$3" ] && return 0
   printf '%s' "$3" | tail -c ${OUTPUT_CAP_BYTES} | _bosun_data output "$1"
+  [ "$2" -eq 0 ] && return 0
   _bosun_fail "$1" "$2"
   return 1
 }

@@ -25,7 +25,7 @@ export const DID_NOT_CONVERGE = 125;
 
 /** How much of a current file the host sends back for a diff. */
 export const DIFF_CAP_BYTES = 65536;
-/** How much of a failed step's output the host sends back (its tail). */
+/** How much of a step's apply output the host sends back (its tail). */
 export const OUTPUT_CAP_BYTES = 16384;
 /** How much of one part of a patch script the host sends back (its tail): an upgrade's transcript, a package list. */
 export const PATCH_PART_CAP_BYTES = 1 << 20;
@@ -52,7 +52,7 @@ export const FRAMES = {
   before: { i: 'number', b64: 'string' },
   /** Base64 of the content a step computed on the host would write (capped). */
   after: { i: 'number', b64: 'string' },
-  /** Base64 of a step's output: a failed apply's tail, or why a check found it cannot be applied. */
+  /** Base64 of a step's output: its apply's tail (sent when there is any, and always when it failed), or why a check found it cannot be applied. */
   output: { i: 'number', b64: 'string' },
   /** The script reached its end: a session without it failed, whatever its exit code. */
   end: {},

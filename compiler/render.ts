@@ -123,7 +123,7 @@ function applied(step: Step, i: Shell, notifiedOr: Shell): Shell {
   const verify = verifyName ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_rc=$?` : code('_bosun_rc=0');
   // A command substitution strips trailing newlines: the x after the output keeps them.
   const run = sh`_bosun_point apply ${i}
-    _bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
+    _bosun_out=$(_bosun_live _bosun_apply_${i}; _bosun_rc=$?; echo x; exit "$_bosun_rc")
     _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
     _bosun_point applied ${i}
     if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then

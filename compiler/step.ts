@@ -41,6 +41,10 @@ export interface Step {
   readonly notify: readonly string[];
   /** Tags for `--tags` selection. */
   readonly tags: readonly string[];
+  /** The play the step comes from (set by compilePlan; listings and reports group by it). */
+  readonly play?: string;
+  /** The role the step comes from (set by compilePlan). */
+  readonly role?: string;
 }
 
 /** How a step's diff is obtained. */

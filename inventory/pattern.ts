@@ -138,7 +138,7 @@ function compile(expr: string): (name: string) => boolean {
 }
 
 /** Python's fnmatch.translate: `*`, `?`, `[seq]`, `[!seq]`; an unclosed `[` is literal. */
-function globToRegex(glob: string): string {
+export function globToRegex(glob: string): string {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

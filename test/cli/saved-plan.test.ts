@@ -60,6 +60,9 @@ describe('cli: saved plans (check --out, apply plan.json) @integration', functio
     const { targets } = await prepare(playbook, {
       inventories: [inventory],
       tags: [],
+      skipTags: [],
+      step: false,
+      verbosity: 0,
       extraVars: { site: 'plans' },
       diff: false,
       forks: 1,
@@ -85,11 +88,27 @@ describe('cli: saved plans (check --out, apply plan.json) @integration', functio
     expect(await readFile(join(root, 'h2/etc/motd'), 'utf8')).to.equal('welcome to plans\n');
   });
 
+  it('pins --skip-tags and --start-at-task: apply runs the steps the check selected', async () => {
+    expect((await bosun('apply', playbook, '-i', inventory, '-e', 'site=plans', '-t', 'dirs')).code).to.equal(0);
+    expect((await check('--skip-tags', 'secret', '--start-at-task', 'file */motd')).code).to.equal(2);
+    const plan = JSON.parse(await readFile(planFile, 'utf8'));
+    expect(plan).to.include({ startAtTask: 'file */motd' });
+    expect(plan.skipTags).to.deep.equal(['secret']);
+    const apply = await bosun('apply', planFile, '-e', 'site=plans');
+    expect(apply.code, apply.stdout + apply.stderr).to.equal(0);
+    expect(await readFile(join(root, 'h1/etc/motd'), 'utf8')).to.equal('welcome to plans\n');
+    expect(await exists(join(root, 'h1/etc/token'))).to.equal(false);
+  });
+
   it('refuses -i, -t, --out and -e values other than the saved ones, running nothing', async () => {
     expect((await check()).code).to.equal(2);
     const cases: [string[], RegExp][] = [
       [['-e', 'site=plans', '-i', join(root, 'nosuchfile')], /-i cannot be used with a saved plan/],
       [['-e', 'site=plans', '-t', 'motd'], /-t cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--skip-tags', 'motd'], /--skip-tags cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--start-at-task', 'x'], /--start-at-task cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--step'], /--step cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--list-tasks'], /--list-\*\/--syntax-check cannot be used with a saved plan/],
       [['-e', 'site=other'], /-e values differ from those the plan was checked with/],
       [[], /-e values differ/],
     ];

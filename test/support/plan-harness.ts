@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { access, chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePlan, type CompileOptions } from '../../compiler/compile-plan.ts';
+import { compilePlan } from '../../compiler/compile-plan.ts';
 import type { Mode, Plan } from '../../compiler/plan.ts';
 import type { Handler, Role } from '../../compiler/playbook.ts';
 import type { RenderedPlan } from '../../compiler/render.ts';
@@ -34,7 +34,7 @@ export function testHost(root?: string): Host {
 /** The plan of one role made of `resources` (and `handlers`), compiled as a playbook would be. */
 export function planOf(
   resources: readonly Resource[],
-  options: { handlers?: readonly Handler[]; tags?: readonly string[]; compile?: CompileOptions; root?: string } = {},
+  options: { handlers?: readonly Handler[]; tags?: readonly string[]; root?: string } = {},
 ): Plan {
   const role: Role = {
     name: 'test',
@@ -42,7 +42,7 @@ export function planOf(
     ...(options.handlers && { handlers: options.handlers }),
     ...(options.tags && { tags: options.tags }),
   };
-  return compilePlan(testHost(options.root), [{ name: 'test', hosts: 'all', roles: [role] }], options.compile ?? {});
+  return compilePlan(testHost(options.root), [{ name: 'test', hosts: 'all', roles: [role] }]);
 }
 
 /** What a run gave: the host result, the log text and the script that ran. */
