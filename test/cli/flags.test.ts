@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { main } from '../../cli/main.ts';
 import { quote } from '../../compiler/quote.ts';
 import { bosunMain } from '../support/bosun-main.ts';
+import { patience } from '../support/patience.ts';
 
 const FLAGS = resolve('test/fixtures/playbooks/flags.ts');
 
@@ -16,8 +17,8 @@ const exists = (path: string): Promise<boolean> =>
   );
 
 /** Ansible's flags on bosun check/apply, run as the command on this machine (two local hosts, files under a temp dir). */
-describe('bosun CLI: the flags an Ansible user types', function () {
-  this.timeout(120_000);
+describe('bosun CLI: the flags an Ansible user types @integration', function () {
+  this.timeout(patience(120_000));
   let dir: string;
   let inventory: string;
   /** `bosun COMMAND flags.ts -i INVENTORY ARGS…`, not type-checked (the type-check has its own test). */

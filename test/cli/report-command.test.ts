@@ -4,12 +4,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bosunMain } from '../support/bosun-main.ts';
+import { patience } from '../support/patience.ts';
 
 const FLAGS = resolve('test/fixtures/playbooks/flags.ts');
 
 /** The reports of a real run (two local hosts, files under a temp dir), and `bosun report` making them again from its JSON. */
-describe('bosun CLI: --junit, --html, --summary-md and bosun report', function () {
-  this.timeout(120_000);
+describe('bosun CLI: --junit, --html, --summary-md and bosun report @integration', function () {
+  this.timeout(patience(120_000));
   let dir: string;
   let inventory: string;
   beforeEach(async () => {

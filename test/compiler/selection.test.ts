@@ -10,6 +10,7 @@ import { assertSelectionMatches, nameMatches, selectSteps, tagsSelect } from '..
 import { code } from '../../compiler/shell.ts';
 import type { Step } from '../../compiler/step.ts';
 import { thrown } from '../support/thrown.ts';
+import { patience } from '../support/patience.ts';
 
 const run = promisify(execFile);
 
@@ -52,8 +53,8 @@ const step = (name: string, tags: string[], role?: string): Step => ({
 const plan = (...steps: Step[]): Plan => ({ format: 1, host: 'h', steps, handlers: [] });
 
 describe('compiler/selection', () => {
-  it("selects by tags as ansible-playbook does, special tags included (Ansible's own --list-tasks is the reference)", async function () {
-    this.timeout(120_000);
+  it("selects by tags as ansible-playbook does, special tags included (Ansible's own --list-tasks is the reference) @integration", async function () {
+    this.timeout(patience(120_000));
     const dir = await mkdtemp(join(tmpdir(), 'bosun-tags-'));
     try {
       const tasks = Object.entries(TASKS).map(

@@ -6,13 +6,14 @@ import type { Page } from 'playwright-core';
 import { htmlReport } from '../../runner/report-html.ts';
 import { type Browser, startChromium } from '../support/chromium.ts';
 import { sampleReport } from '../support/sample-report.ts';
+import { patience } from '../support/patience.ts';
 
 /** Kept for people (and CI artifacts): the page and its screenshot. */
 const OUTPUT = resolve('test-output');
 
 /** The HTML report in a real headless Chromium: it renders, filters, opens diffs, loads nothing, logs no error. */
-describe('runner/report-html (in Chromium)', function () {
-  this.timeout(120_000);
+describe('runner/report-html (in Chromium) @integration', function () {
+  this.timeout(patience(120_000));
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
