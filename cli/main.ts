@@ -16,7 +16,7 @@ import { type Io, prepare, runPlaybook } from './run-command.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** Flags shared by compile, check and apply. */
+/** Flags of compile, check and apply (README's command section lists them so). */
 function withRunFlags(command: Command): Command {
   return command
     .option('-i, --inventory <source>', 'inventory file, directory, EC2 config or host list (repeatable); none = this machine', collect, [])
@@ -28,6 +28,7 @@ function withRunFlags(command: Command): Command {
     .option('--no-typecheck', 'load the playbook without type-checking it first');
 }
 
+/** Flags of check and apply: running, reporting and reaching hosts. */
 function withExecutionFlags(command: Command): Command {
   return command
     .option('--json <file>', 'write every host, step, status, diff, output and duration as JSON')
@@ -52,8 +53,7 @@ function withExecutionFlags(command: Command): Command {
     .option('--timeout <seconds>', 'per-host timeout')
     .option('--accept-new-host-keys', 'trust hosts seen for the first time (never a changed key)')
     .option('-F, --ssh-config <file>', 'ssh_config file for every SSH connection')
-    .option('-K, --ask-become-pass', 'ask once for the sudo password (sent on stdin, never printed)')
-    .addOption(new Option('--detailed-exitcode', 'apply: exit 2 when changes were made').default(false));
+    .option('-K, --ask-become-pass', 'ask once for the sudo password (sent on stdin, never printed)');
 }
 
 const tagList = (value: unknown): string[] =>
@@ -172,6 +172,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     ),
   )
     .option('-C, --check', 'check instead: report what would change, write nothing (as bosun check)')
+    // check always exits 2 for pending changes; only apply needs asking.
+    .addOption(new Option('--detailed-exitcode', 'exit 2 when changes were made').default(false))
     .action(async (playbook: string, flags: Record<string, unknown>, command: Command) => {
       const options = await runOptions(flags);
       const given = (option: keyof RunOptions): boolean => command.getOptionValueSource(FLAG_OF[option]) === 'cli';
