@@ -14,7 +14,7 @@ import {
   statuses,
   tempDir,
 } from '../support/plan-harness.ts';
-import { listTree } from '../support/target-tree.ts';
+import { listTree } from '../../testing/tree.ts';
 
 /**
  * A step that cannot be applied (a file it edits is missing, a directory stands where

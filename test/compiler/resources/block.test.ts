@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { block } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { type AbsolutePath, assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/block', () => {
   let dir: AbsolutePath;

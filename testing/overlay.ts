@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onProcessExit } from './cleanup.ts';
 
-/** A writable copy-on-write view of a read-only root (FLEET.md step 2). */
+/** A writable copy-on-write view of a read-only root (an overlayfs mount). */
 export interface OverlayRoot {
   /** The merged root directory: write here, the lower dir never changes. */
   readonly root: string;
