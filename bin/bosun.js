@@ -2,7 +2,11 @@
 // bosun runs its compiled modules: dist/ in the package; in a clone (its sources beside
 // this file), a build of those sources cached by their content (dev-engine.js).
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// Node 22 and later keep the compiled code of the modules bosun loads between runs (Node 20 has no such cache).
+module.enableCompileCache?.();
 
 // Stack traces (and the file:line bosun reports for an error thrown in a role) name source files.
 process.setSourceMapsEnabled(true);
