@@ -40,7 +40,7 @@ export async function typecheck(entry: string): Promise<TypeProblem[]> {
       skipLibCheck: true,
       lib: ['lib.es2023.d.ts'],
       // Node's types come with bosun (a dependency), found from bosun wherever the playbook is.
-      typeRoots: [NODE_TYPE_ROOT],
+      typeRoots: [dirname(dirname(createRequire(import.meta.url).resolve('@types/node/package.json')))],
       types: ['node'],
     },
   });
@@ -85,9 +85,6 @@ export async function assertTypesafe(entry: string): Promise<void> {
     column: first.column,
   });
 }
-
-// The folder holding @types/node, resolved from bosun's own modules.
-const NODE_TYPE_ROOT = dirname(dirname(createRequire(import.meta.url).resolve('@types/node/package.json')));
 
 function isEngineFile(path: string): boolean {
   return path.includes('/node_modules/') || enginePath(path) !== undefined;
