@@ -110,10 +110,8 @@ function sha(text: string | Buffer): string {
 async function stillClean(cacheFile: string): Promise<boolean> {
   try {
     const entries = JSON.parse(await readFile(cacheFile, 'utf8')) as [string, string][];
-    for (const [path, hash] of entries) {
-      if (sha(await readFile(path)) !== hash) return false;
-    }
-    return entries.length > 0;
+    // Synchronous reads: on every start-up, with nothing else to do meanwhile (bin/dev-engine.js does the same).
+    return entries.length > 0 && entries.every(([path, hash]) => sha(readFileSync(path)) === hash);
   } catch {
     return false;
   }
