@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.ts';
 import { Secret } from './secret.ts';
 
+/** One octal digit. */
 type Octal = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
 
 /** An octal file mode such as `"0644"` or `"755"`. Symbolic modes are not accepted. */
