@@ -1,4 +1,4 @@
-import { globToRegex } from '../inventory/pattern.ts';
+import { globToRegex } from './glob.ts';
 import { BosunError } from './errors.ts';
 import type { Plan } from './plan.ts';
 import type { Step } from './step.ts';

@@ -6,6 +6,7 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A directory (parents created as needed) with these attributes. */
 export interface DirectoryProps extends CommonProps, AttributeProps {
+  /** The directory; missing parents are made too. */
   readonly path: AbsolutePath;
 }
 

@@ -11,6 +11,7 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A file with exactly this content, written atomically. */
 export interface FileProps extends CommonProps, AttributeProps {
+  /** The file; its directory must exist (or be made by an earlier step). */
   readonly path: AbsolutePath;
   /** The whole content, byte for byte. A `Secret` is never printed and implies `sensitive`. */
   readonly content: string | Secret;

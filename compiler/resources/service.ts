@@ -9,7 +9,9 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
  * reloaded now. systemd when it runs the host; sysvinit scripts otherwise.
  */
 export interface ServiceProps extends CommonProps {
+  /** The service (a systemd unit name such as `nginx`, or a SysV init script). */
   readonly name: string;
+  /** Started at boot (true) or not (false). Unset: left as it is. */
   readonly enabled?: boolean;
   /** `restarted` and `reloaded` always act: check mode reports them as would-change. */
   readonly state?: 'running' | 'stopped' | 'restarted' | 'reloaded';

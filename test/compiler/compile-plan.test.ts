@@ -7,7 +7,7 @@ import { command, file, handler, role } from '../../index.ts';
 import { unattendedUpgrades } from '../../roles/unattended-upgrades/index.ts';
 import type { Transport } from '../../runner/transport.ts';
 import { local, planOf, runPlan, statuses, tempDir, testHost } from '../support/plan-harness.ts';
-import { listTree } from '../support/target-tree.ts';
+import { listTree } from '../../testing/tree.ts';
 
 /** The error `fn` throws (or a failure when it throws none). */
 function thrown(fn: () => unknown): ValidationError {

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { decodeData, FRAME_PREFIX, FRAMES, type FrameKind, frameFormat, ProtocolError, parseFrame } from '../../compiler/protocol.ts';
 import { command, file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 
 describe('compiler/protocol: the framed events a script prints and the runner reads', () => {
   it('parses each kind of event', () => {

@@ -14,7 +14,7 @@ import {
   statuses,
   tempDir,
 } from '../support/plan-harness.ts';
-import { listTree } from '../support/target-tree.ts';
+import { listTree } from '../../testing/tree.ts';
 import { patience } from '../support/patience.ts';
 
 /**

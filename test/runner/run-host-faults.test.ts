@@ -6,7 +6,7 @@ import type { RenderedPlan } from '../../compiler/render.ts';
 import { command, handler } from '../../index.ts';
 import { runHost } from '../../runner/run-host.ts';
 import { type ChrootRoot, chrootRoot, explain, planOf, runPlan, statuses } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 import { patience } from '../support/patience.ts';
 
 /** The script with its `_bosun_point` hook killing the whole session (SIGKILL to its process group) at one point of step 0. */

@@ -7,7 +7,7 @@ import { parseFrame } from '../../compiler/protocol.ts';
 import { runHost } from '../../runner/run-host.ts';
 import type { RunRequest, Transport } from '../../runner/transport.ts';
 import { checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 import { patience } from '../support/patience.ts';
 
 /** Passes through to a transport and keeps every stdout line, to see the order of events. */

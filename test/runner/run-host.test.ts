@@ -10,7 +10,7 @@ import { exitCode, type HostResult } from '../../runner/results.ts';
 import { runHost } from '../../runner/run-host.ts';
 import type { RunOutcome, Transport } from '../../runner/transport.ts';
 import { type AbsolutePath, explain, local, planOf, runPlan, statuses, tempDir } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 
 /** A hand-made step, for behaviours no built-in resource shows on purpose. */
 function step(name: string, parts: Partial<Step>): Step {

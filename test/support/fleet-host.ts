@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onProcessExit } from './cleanup.ts';
-import { mountOverlay, type OverlayRoot } from './overlay.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
+import { mountOverlay, type OverlayRoot } from '../../testing/overlay.ts';
 
 /** The cgroup hierarchies a container's systemd uses here (hybrid v1 + v2, or v2 alone). */
 const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];

@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SshConnection } from '../../compiler/host.ts';
 import { claimAddresses, releaseAddresses, wildcardListens } from './addresses.ts';
-import { onProcessExit } from './cleanup.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from './debian-base.ts';
 import { containerInit, createHost, processesIn, type FleetHost, type RunningHost } from './fleet-host.ts';
 import { writeKnownHosts } from './known-hosts.ts';
-import { OVERLAY_DIR } from './overlay.ts';
+import { OVERLAY_DIR } from '../../testing/overlay.ts';
 import { requireIntegration } from './test-kind.ts';
 
 export type { FleetHost } from './fleet-host.ts';

@@ -4,7 +4,7 @@ import { mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { onProcessExit } from './cleanup.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
 import { requireIntegration } from './test-kind.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

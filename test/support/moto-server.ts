@@ -1,6 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { createServer } from 'node:net';
-import { onProcessExit } from './cleanup.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
 
 /** A moto server (AWS APIs in one local process), with boto3 beside it to seed data. */
 export interface MotoServer {

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { onProcessExit } from './cleanup.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
 
 /** An instance to launch in moto: its region and tags (moto makes up the rest: ids, addresses, DNS names). */
 export interface MotoInstance {

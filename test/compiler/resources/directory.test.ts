@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmod, mkdir, stat, writeFile, readFile } from 'node:fs/promises';
 import { directory } from '../../../index.ts';
 import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/directory', () => {
   let dir: AbsolutePath;

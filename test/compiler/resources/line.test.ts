@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import { line } from '../../../index.ts';
 import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/line', () => {
   let dir: AbsolutePath;

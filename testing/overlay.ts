@@ -3,9 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onProcessExit } from './cleanup.ts';
-import { requireIntegration } from './test-kind.ts';
 
-/** A writable copy-on-write view of a read-only root (FLEET.md step 2). */
+/** A writable copy-on-write view of a read-only root (an overlayfs mount). */
 export interface OverlayRoot {
   /** The merged root directory: write here, the lower dir never changes. */
   readonly root: string;
@@ -20,7 +19,6 @@ export const OVERLAY_DIR = process.env.BOSUN_TEST_OVERLAYS ?? '/var/tmp/bosun-te
 
 /** Mounts an overlay of `lower` in a fresh directory under OVERLAY_DIR. */
 export async function mountOverlay(lower: string, prefix = 'root-'): Promise<OverlayRoot> {
-  requireIntegration('an overlay mount');
   await mkdir(OVERLAY_DIR, { recursive: true });
   const dir = await mkdtemp(join(OVERLAY_DIR, prefix));
   const root = join(dir, 'root');

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withDirLock } from './dir-lock.ts';
+import { withDirLock } from '../../testing/dir-lock.ts';
 
-describe('test/support/dir-lock', () => {
+describe('testing/dir-lock', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lock-'));

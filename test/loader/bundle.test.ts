@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundledModule } from '../../bin/bundle.js';
+import { bundledModule } from '../../loader/bundle.ts';
 
-describe('bin/bundle: one cached ES module per entry', () => {
+describe('loader/bundle: one cached ES module per entry', () => {
   let dir: string;
   let cache: string | undefined;
   before(async () => {
@@ -55,5 +55,25 @@ describe('bin/bundle: one cached ES module per entry', () => {
         () => 'removed',
       ),
     ).to.equal('removed');
+  });
+
+  it("imports bosun's own modules from the running engine instead of carrying a copy of them", async () => {
+    const root = process.cwd();
+    const entry = join(dir, 'src', 'uses-bosun.ts');
+    await writeFile(
+      entry,
+      `export { ValidationError } from ${JSON.stringify(join(root, 'index.ts'))};\nexport { Secret } from ${JSON.stringify(join(root, 'compiler/secret.ts'))};\n`,
+    );
+    const url = await bundledModule(entry);
+    const loaded = await import(url);
+    // The very modules the engine's own URLs name (tsx loads this test's static imports as
+    // CommonJS, a copy of their own: the engine's ES modules are what a run has).
+    const errors = await import(pathToFileURL(join(root, 'compiler/errors.ts')).href);
+    const secrets = await import(pathToFileURL(join(root, 'compiler/secret.ts')).href);
+    expect(loaded.ValidationError).to.equal(errors.ValidationError);
+    expect(loaded.Secret).to.equal(secrets.Secret);
+    const code = await readFile(fileURLToPath(url), 'utf8');
+    expect(code).to.contain(`from ${JSON.stringify(pathToFileURL(join(root, 'index.ts')).href)}`);
+    expect(code).not.to.match(/class ValidationError|class Secret/);
   });
 });
