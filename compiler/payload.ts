@@ -49,9 +49,11 @@ export function payloadMatches(data: Payload, path: string): Shell {
 
 function octalEscaped(bytes: Buffer): string {
   let out = '';
-  for (const byte of bytes) {
-    // Printable ASCII except the three characters printf's format or the quotes give meaning.
-    const plain = byte >= 0x20 && byte < 0x7f && byte !== 0x25 && byte !== 0x27 && byte !== 0x5c;
+  for (const [index, byte] of bytes.entries()) {
+    // Printable ASCII except the three characters printf's format or the quotes give meaning,
+    // and a leading '-', which printf would read as an option.
+    const special = byte === 0x25 || byte === 0x27 || byte === 0x5c || (index === 0 && byte === 0x2d);
+    const plain = byte >= 0x20 && byte < 0x7f && !special;
     out += plain ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`;
   }
   return out;

@@ -26,6 +26,13 @@ describe('payload', () => {
     for (const shell of SHELLS) expect(outputOf(shell, script).equals(bytes), shell.join(' ')).to.equal(true);
   });
 
+  it('carries bytes that begin with a dash, which printf would read as an option', () => {
+    for (const bytes of [Buffer.from([0x2d, 0]), Buffer.from([0x2d, 0x2d, 0xff])]) {
+      const script = payloadOut(payload(bytes)).text;
+      for (const shell of SHELLS) expect(outputOf(shell, script).equals(bytes), shell.join(' ')).to.equal(true);
+    }
+  });
+
   it('carries text as one quoted value, and nothing for no bytes', () => {
     expect(payloadOut(payload("it's $HOME\n")).text).to.equal("printf '%s' 'it'\\''s $HOME\n'");
     expect(outputOf(['dash', '-s'], payloadOut(payload('')).text).length).to.equal(0);
