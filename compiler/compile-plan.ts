@@ -33,6 +33,8 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
         const step = compileResource(handler.resource);
+        if (step.flushHandlers === true)
+          throw new ValidationError(`handler ${JSON.stringify(handler.name)}: resource`, 'a handler cannot flush handlers');
         // A handler runs at the end, when every step has run: there is nothing left for it to notify.
         if (step.notify.length > 0)
           throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
@@ -80,5 +82,6 @@ function withRoleTags(step: Step, tags: readonly string[] | undefined): Step {
 }
 
 function selected(step: Step, tags: readonly string[] | undefined): boolean {
-  return tags === undefined || tags.length === 0 || step.tags.some((tag) => tags.includes(tag));
+  // A flush point does nothing unless handlers were notified: it stays wherever the plan has it.
+  return step.flushHandlers === true || tags === undefined || tags.length === 0 || step.tags.some((tag) => tags.includes(tag));
 }

@@ -5,6 +5,7 @@ import { compileCommand, type CommandResource } from './resources/command.ts';
 import { compileCron, type CronResource } from './resources/cron.ts';
 import { compileDirectory, type DirectoryResource } from './resources/directory.ts';
 import { compileFile, type FileResource } from './resources/file.ts';
+import { compileFlushHandlers, type FlushHandlersResource } from './resources/flush-handlers.ts';
 import { compileGroup, type GroupResource } from './resources/group.ts';
 import { compileLine, type LineResource } from './resources/line.ts';
 import { compilePackage, type PackageResource } from './resources/package.ts';
@@ -26,7 +27,8 @@ export type Resource =
   | CommandResource
   | CronResource
   | UserResource
-  | GroupResource;
+  | GroupResource
+  | FlushHandlersResource;
 
 const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource, { type: K }>) => Step } = {
   file: compileFile,
@@ -41,6 +43,7 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
   cron: compileCron,
   user: compileUser,
   group: compileGroup,
+  flushHandlers: compileFlushHandlers,
 };
 
 /** Compiles one resource to its step; bad input throws a ValidationError naming the field. */

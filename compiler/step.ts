@@ -41,6 +41,8 @@ export interface Step {
   readonly notify: readonly string[];
   /** Tags for `--tags` selection. */
   readonly tags: readonly string[];
+  /** The step is the point where the handlers notified so far run (`flushHandlers`): nothing of its own. */
+  readonly flushHandlers?: true;
 }
 
 /** How a step's diff is obtained. */
