@@ -17,6 +17,7 @@ export { cron } from './compiler/resources/cron.ts';
 export { user } from './compiler/resources/user.ts';
 export { group } from './compiler/resources/group.ts';
 export { flushHandlers } from './compiler/resources/flush-handlers.ts';
+export { sysctl } from './compiler/resources/sysctl.ts';
 export type { Host } from './compiler/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';

@@ -11,6 +11,7 @@ import { compileLine, type LineResource } from './resources/line.ts';
 import { compilePackage, type PackageResource } from './resources/package.ts';
 import { compileService, type ServiceResource } from './resources/service.ts';
 import { compileSymlink, type SymlinkResource } from './resources/symlink.ts';
+import { compileSysctl, type SysctlResource } from './resources/sysctl.ts';
 import { compileUser, type UserResource } from './resources/user.ts';
 import type { Step } from './step.ts';
 
@@ -28,7 +29,8 @@ export type Resource =
   | CronResource
   | UserResource
   | GroupResource
-  | FlushHandlersResource;
+  | FlushHandlersResource
+  | SysctlResource;
 
 const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource, { type: K }>) => Step } = {
   file: compileFile,
@@ -44,6 +46,7 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
   user: compileUser,
   group: compileGroup,
   flushHandlers: compileFlushHandlers,
+  sysctl: compileSysctl,
 };
 
 /** Compiles one resource to its step; bad input throws a ValidationError naming the field. */
