@@ -105,7 +105,7 @@ function settingsOf(given: unknown, field: string): Setting[] {
   return entries.map(([key, raw]) => {
     const at = `${field}.${key}`;
     if (!KEY.test(key)) throw new ValidationError(at, `is not a kernel parameter name like net.ipv4.ip_forward: ${JSON.stringify(key)}`);
-    const value = valueOf(raw, at);
+    const value = settingValue(raw, at);
     // sysctl.d(5): in a dotted name, dots and slashes trade places on the way to /proc/sys.
     const proc = `/proc/sys/${key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'))}`;
     const numbers = NUMBERS.test(value);
@@ -119,7 +119,7 @@ function settingsOf(given: unknown, field: string): Setting[] {
   });
 }
 
-function valueOf(raw: unknown, field: string): string {
+function settingValue(raw: unknown, field: string): string {
   if (typeof raw === 'number') {
     if (!Number.isSafeInteger(raw)) throw new ValidationError(field, `must be a whole number or a string, got ${raw}`);
     return String(raw);
