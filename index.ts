@@ -18,6 +18,7 @@ export { user } from './compiler/resources/user.ts';
 export { group } from './compiler/resources/group.ts';
 export { flushHandlers } from './compiler/resources/flush-handlers.ts';
 export { sysctl } from './compiler/resources/sysctl.ts';
+export { hostname } from './compiler/resources/hostname.ts';
 export type { Host } from './compiler/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';

@@ -7,6 +7,7 @@ import { compileDirectory, type DirectoryResource } from './resources/directory.
 import { compileFile, type FileResource } from './resources/file.ts';
 import { compileFlushHandlers, type FlushHandlersResource } from './resources/flush-handlers.ts';
 import { compileGroup, type GroupResource } from './resources/group.ts';
+import { compileHostname, type HostnameResource } from './resources/hostname.ts';
 import { compileLine, type LineResource } from './resources/line.ts';
 import { compilePackage, type PackageResource } from './resources/package.ts';
 import { compileService, type ServiceResource } from './resources/service.ts';
@@ -30,7 +31,8 @@ export type Resource =
   | UserResource
   | GroupResource
   | FlushHandlersResource
-  | SysctlResource;
+  | SysctlResource
+  | HostnameResource;
 
 const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource, { type: K }>) => Step } = {
   file: compileFile,
@@ -47,6 +49,7 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
   group: compileGroup,
   flushHandlers: compileFlushHandlers,
   sysctl: compileSysctl,
+  hostname: compileHostname,
 };
 
 /** Compiles one resource to its step; bad input throws a ValidationError naming the field. */
