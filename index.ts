@@ -19,6 +19,19 @@ export { group } from './compiler/resources/group.ts';
 export { flushHandlers } from './compiler/resources/flush-handlers.ts';
 export { sysctl } from './compiler/resources/sysctl.ts';
 export { hostname } from './compiler/resources/hostname.ts';
+export { systemdUnit } from './compiler/resources/systemd-unit.ts';
+export type {
+  SystemdUnitProps,
+  UnitSection,
+  ServiceSection,
+  TimerSection,
+  SocketSection,
+  InstallSection,
+  ExtraSettings,
+  Command,
+  TimeSpan,
+  UnitName,
+} from './compiler/resources/systemd-unit.ts';
 export type { Host } from './compiler/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';

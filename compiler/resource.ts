@@ -13,6 +13,7 @@ import { compilePackage, type PackageResource } from './resources/package.ts';
 import { compileService, type ServiceResource } from './resources/service.ts';
 import { compileSymlink, type SymlinkResource } from './resources/symlink.ts';
 import { compileSysctl, type SysctlResource } from './resources/sysctl.ts';
+import { compileSystemdUnit, type SystemdUnitResource } from './resources/systemd-unit.ts';
 import { compileUser, type UserResource } from './resources/user.ts';
 import type { Step } from './step.ts';
 
@@ -32,7 +33,8 @@ export type Resource =
   | GroupResource
   | FlushHandlersResource
   | SysctlResource
-  | HostnameResource;
+  | HostnameResource
+  | SystemdUnitResource;
 
 const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource, { type: K }>) => Step } = {
   file: compileFile,
@@ -50,6 +52,7 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
   flushHandlers: compileFlushHandlers,
   sysctl: compileSysctl,
   hostname: compileHostname,
+  systemdUnit: compileSystemdUnit,
 };
 
 /** Compiles one resource to its step; bad input throws a ValidationError naming the field. */
