@@ -183,7 +183,13 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
   const dir = dropIn === undefined ? UNIT_DIR : `${UNIT_DIR}/${name}.d`;
   const path = dropIn === undefined ? `${UNIT_DIR}/${name}` : `${dir}/${dropIn}.conf`;
   const fileOk = sh`[ -f ${path} ] && [ ! -L ${path} ] && printf '%s' ${content} | cmp -s - ${path}`;
-  const needsReload = sh`[ "$_bosun_init" = systemd ] && [ "$(systemctl show --property=NeedDaemonReload --value ${name})" = yes ]`;
+  // What systemd has loaded is this file: no change on disk it has not read (NeedDaemonReload misses a
+  // drop-in directory made after the unit was loaded, so the loaded paths are compared too).
+  const loadedPath =
+    dropIn === undefined
+      ? sh`[ "$(systemctl show --property=FragmentPath --value ${name})" = ${path} ]`
+      : sh`case " $(systemctl show --property=DropInPaths --value ${name}) " in *${` ${path} `}*) ;; *) false ;; esac`;
+  const loaded = sh`{ [ "$_bosun_init" != systemd ] || { [ "$(systemctl show --property=NeedDaemonReload --value ${name})" != yes ] && ${loadedPath}; }; }`;
   const wanted = stateTests(name, enabled, state);
   const label = [name, dropIn && `drop-in ${dropIn}`, enabled === undefined ? undefined : ENABLED[String(enabled)], state]
     .filter(Boolean)
@@ -207,7 +213,7 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
         : undefined,
       sh`${fileOk} || exit 1`,
       attributesCheck(path, { mode: '644' }),
-      sh`if ${needsReload}; then exit 1; fi`,
+      sh`${loaded} || exit 1`,
       ...wanted.map(({ test }) => sh`${test} || exit 1`),
     ),
     makes: dropIn === undefined ? [path] : [dir, path],
@@ -219,7 +225,7 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
       code('fi'),
       // A unit file whose mode was all that differed.
       sh`chmod 644 ${path} || exit 1`,
-      sh`if [ "$_bosun_init" = systemd ] && { [ "$_bosun_wrote" = 1 ] || ${needsReload}; }; then systemctl daemon-reload || exit 1; fi`,
+      sh`if [ "$_bosun_init" = systemd ] && { [ "$_bosun_wrote" = 1 ] || ! ${loaded}; }; then systemctl daemon-reload || exit 1; fi`,
       ...wanted.map(({ test, act }) => sh`${test} || ${act} || exit 1`),
     ),
     diff: { path, sensitive: false, desired: content, probe: currentContentProbe(path) },

@@ -1,0 +1,197 @@
+import { expect } from 'chai';
+import { execa } from 'execa';
+import fc from 'fast-check';
+import { ValidationError } from '../../compiler/errors.ts';
+import { compileResource } from '../../compiler/resource.ts';
+import { handler, service, systemdUnit, type SystemdUnitProps } from '../../index.ts';
+import { SshTransport } from '../../runner/ssh-transport.ts';
+import { shellText } from '../support/arbitraries.ts';
+import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
+import { assertConverges, checkWritesNothing, explain, planOf, runPlan, statuses } from '../support/plan-harness.ts';
+import { propertyRuns } from '../support/property-runs.ts';
+import { listing } from './bosun-cli.ts';
+
+/**
+ * The resources that act on a running system (systemd units, the host name, kernel
+ * parameters, git checkouts) on a booted Debian host over real OpenSSH: one fleet for all of
+ * them, booted once. Each run is one SSH session of the SSH transport.
+ */
+describe('resources on a booted host over SSH @fleet', function () {
+  this.timeout(10 * 60_000);
+  let fleet: Fleet;
+  let host: FleetHost;
+  let ssh: SshTransport;
+  /** Every entry of the host's filesystem but /proc, /sys, /dev and /run: any write shows. */
+  const tree = async (): Promise<string[]> => (await listing(fleet, host)).split('\n');
+  /** Runs a shell command on the host as root; its whole stdout (final newline kept). */
+  const exec = async (script: string): Promise<string> => {
+    const result = await execa('ssh', [...fleet.sshArgs(host), '--', script], { reject: false, stdin: 'ignore', stripFinalNewline: false });
+    if (result.exitCode !== 0) throw new Error(`${script}: exit ${result.exitCode}: ${result.stderr}`);
+    return result.stdout;
+  };
+
+  before(async () => {
+    fleet = await startFleet(1, { namePrefix: 'res' });
+    host = fleet.hosts[0]!;
+    ssh = new SshTransport(fleet.connection(host), { knownHostsFile: fleet.knownHostsFile });
+  });
+  after(async () => {
+    await ssh?.close();
+    await fleet?.stop();
+  });
+
+  describe('systemdUnit', () => {
+    const web = (version: string, extra: Partial<SystemdUnitProps> = {}): SystemdUnitProps =>
+      ({
+        name: 'bosun-web.service',
+        unit: { description: `bosun web ${version}`, after: ['network.target'] },
+        service: {
+          execStart: ['/bin/sh', '-c', 'echo "$0 $1" >>/var/log/bosun-web.log && exec sleep infinity', 'bosun-web', version],
+          restart: 'on-failure',
+        },
+        install: { wantedBy: ['multi-user.target'] },
+        ...extra,
+      }) as SystemdUnitProps;
+
+    it('a new unit is loaded in the step that writes it: a later step starts it in the same run', async () => {
+      const plan = planOf([systemdUnit(web('v1', { enabled: true })), service({ name: 'bosun-web.service', state: 'running' })]);
+      await assertConverges(plan, ssh, tree);
+      expect(await exec('systemctl is-enabled bosun-web.service; systemctl is-active bosun-web.service')).to.equal('enabled\nactive\n');
+      expect(await exec('cat /var/log/bosun-web.log')).to.equal('bosun-web v1\n');
+    });
+
+    it('a changed unit is reloaded in its own step, so the handler it notifies restarts the new one', async () => {
+      const restart = handler('restart web', service({ name: 'bosun-web.service', state: 'restarted' }));
+      const plan = planOf([systemdUnit(web('v2', { state: 'running', notify: ['restart web'] }))], { handlers: [restart] });
+      const check = await checkWritesNothing(plan, ssh, tree);
+      expect(statuses(check), explain(check)).to.deep.equal(['would-change', 'would-change']);
+      expect(check.steps[0]!.diff).to.contain('-Description=bosun web v1').and.to.contain('+Description=bosun web v2');
+      const apply = await runPlan(plan, ssh, 'apply');
+      expect(statuses(apply), explain(apply)).to.deep.equal(['changed', 'changed']);
+      expect(await exec('tail -n 1 /var/log/bosun-web.log; systemctl show -P Description bosun-web.service')).to.equal(
+        'bosun-web v2\nbosun web v2\n',
+      );
+      const again = await runPlan(plan, ssh, 'apply');
+      expect(statuses(again), explain(again)).to.deep.equal(['ok']);
+    });
+
+    it('a unit file changed behind systemd (not reloaded) is would-change, and the apply reloads it', async () => {
+      await exec('touch /etc/systemd/system/bosun-web.service');
+      expect(await exec('systemctl show -P NeedDaemonReload bosun-web.service')).to.equal('yes\n');
+      const plan = planOf([systemdUnit(web('v2', { state: 'running' }))]);
+      await assertConverges(plan, ssh, tree);
+      expect(await exec('systemctl show -P NeedDaemonReload bosun-web.service')).to.equal('no\n');
+    });
+
+    it('a drop-in overrides a setting of the running unit, and verify refuses a bad one on the booted host too', async () => {
+      await assertConverges(
+        planOf([systemdUnit({ name: 'bosun-web.service', dropIn: '10-env', service: { environment: { BOSUN_MODE: 'drop-in' } } })]),
+        ssh,
+        tree,
+      );
+      expect(await exec('systemctl show -P Environment bosun-web.service')).to.equal('BOSUN_MODE=drop-in\n');
+      const bad = await runPlan(
+        planOf([systemdUnit({ name: 'bosun-web.service', dropIn: '10-env', service: { execStartPre: [['/usr/bin/bosun-nonexistent']] } })]),
+        ssh,
+        'apply',
+      );
+      expect(statuses(bad), explain(bad)).to.deep.equal(['failed']);
+      expect(await exec('cat /etc/systemd/system/bosun-web.service.d/10-env.conf')).to.contain('BOSUN_MODE=drop-in');
+    });
+
+    it('a drop-in written but never loaded (a session that died before the reload) is would-change; the apply reloads it', async () => {
+      // systemd's NeedDaemonReload misses a drop-in directory made after the unit was loaded.
+      const unit = systemdUnit({ name: 'bosun-late.service', service: { execStart: ['/bin/sleep', 'infinity'] }, state: 'running' });
+      expect(statuses(await runPlan(planOf([unit]), ssh, 'apply'))).to.deep.equal(['changed']);
+      const late = systemdUnit({ name: 'bosun-late.service', dropIn: '20-late', service: { environment: { BOSUN_LATE: 'yes' } } });
+      const content = compileResource(late).diff?.desired ?? '';
+      await exec(
+        `mkdir /etc/systemd/system/bosun-late.service.d && printf '%s' '${content}' >/etc/systemd/system/bosun-late.service.d/20-late.conf`,
+      );
+      expect(await exec('systemctl show -P NeedDaemonReload bosun-late.service')).to.equal('no\n');
+      const check = await checkWritesNothing(planOf([late]), ssh, tree);
+      expect(statuses(check), explain(check)).to.deep.equal(['would-change']);
+      const apply = await runPlan(planOf([late]), ssh, 'apply');
+      expect(statuses(apply), explain(apply)).to.deep.equal(['changed']);
+      expect(await exec('systemctl show -P Environment bosun-late.service')).to.equal('BOSUN_LATE=yes\n');
+      expect(statuses(await runPlan(planOf([late]), ssh, 'check'))).to.deep.equal(['ok']);
+    });
+
+    it('a timer enabled and started fires its service', async () => {
+      const plan = planOf([
+        systemdUnit({
+          name: 'bosun-tick.service',
+          service: { type: 'oneshot', execStart: ['/bin/sh', '-c', 'date +%s >>/var/log/bosun-tick.log'] },
+        }),
+        systemdUnit({
+          name: 'bosun-tick.timer',
+          timer: { onActiveSec: 1, accuracySec: '1s' },
+          install: { wantedBy: ['timers.target'] },
+          enabled: true,
+          state: 'running',
+        }),
+      ]);
+      const apply = await runPlan(plan, ssh, 'apply');
+      expect(statuses(apply), explain(apply)).to.deep.equal(['changed', 'changed']);
+      await exec('for i in $(seq 1 100); do [ -s /var/log/bosun-tick.log ] && exit 0; sleep 0.2; done; exit 1');
+      expect(await exec('systemctl is-enabled bosun-tick.timer')).to.equal('enabled\n');
+    });
+
+    it('random text through descriptions, arguments, environment values and extra settings comes back byte-exact (property)', async () => {
+      let run = 0;
+      const read = async (path: string): Promise<string[]> => (await exec(`cat ${path}`)).split('\0').slice(0, -1);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(shellText, fc.array(shellText, { maxLength: 4 }), shellText, shellText), { minLength: 3, maxLength: 3 }),
+          async (values) => {
+            run += 1;
+            const units = values.map(([description, args, env, extra], k) => ({
+              name: `bosun-prop-${run}-${k}.service` as const,
+              description,
+              args,
+              env,
+              extra,
+            }));
+            const accepted = units.filter((u) => {
+              const props = unitOf(u);
+              try {
+                planOf([systemdUnit(props)]);
+                return true;
+              } catch (error) {
+                expect(error, JSON.stringify(u)).to.be.instanceOf(ValidationError);
+                expect((error as ValidationError).field).to.match(/\.unit\.(description|extra\.X-Bosun)$/);
+                return false;
+              }
+            });
+            if (accepted.length === 0) return;
+            const apply = await runPlan(planOf(accepted.map((u) => systemdUnit(unitOf(u)))), ssh, 'apply');
+            expect(statuses(apply), explain(apply)).to.deep.equal(accepted.map(() => 'changed'));
+            for (const u of accepted) {
+              expect(await read(`/run/${u.name}.argv`)).to.deep.equal(u.args);
+              expect(await read(`/run/${u.name}.env`)).to.deep.equal([u.env]);
+              expect(await exec(`systemctl show -P Description ${u.name}`)).to.equal(`${u.description}\n`);
+              expect(await exec(`grep '^X-Bosun=' /etc/systemd/system/${u.name}`)).to.equal(`X-Bosun=${u.extra}\n`);
+            }
+          },
+        ),
+        propertyRuns(10),
+      );
+    });
+  });
+});
+
+/** A oneshot unit that writes its arguments and one variable to /run, NUL-separated. */
+function unitOf(u: { name: `${string}.service`; description: string; args: string[]; env: string; extra: string }): SystemdUnitProps {
+  const out = `/run/${u.name}`;
+  return {
+    name: u.name,
+    unit: { description: u.description, extra: { 'X-Bosun': u.extra } },
+    service: {
+      type: 'oneshot',
+      remainAfterExit: true,
+      environment: { BOSUN_V: u.env },
+      execStart: ['/bin/sh', '-c', 'for a; do printf "%s\\0" "$a"; done >"$0.argv"; printf "%s\\0" "$BOSUN_V" >"$0.env"', out, ...u.args],
+    },
+    state: 'running',
+  };
+}
