@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { ValidationError } from '../../compiler/errors.ts';
 import { compileResource } from '../../compiler/resource.ts';
-import { handler, service, systemdUnit, type SystemdUnitProps } from '../../index.ts';
+import { handler, hostname, service, sysctl, systemdUnit, type SystemdUnitProps } from '../../index.ts';
 import { SshTransport } from '../../runner/ssh-transport.ts';
 import { shellText } from '../support/arbitraries.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
@@ -176,6 +176,41 @@ describe('resources on a booted host over SSH @fleet', function () {
         ),
         propertyRuns(10),
       );
+    });
+  });
+
+  describe('hostname', () => {
+    it('renames the booted host: /etc/hostname, /etc/hosts and the running name, as hostnamectl sees them', async () => {
+      const plan = planOf([hostname({ name: 'bosun-renamed', fqdn: 'bosun-renamed.example.org' })]);
+      const runs = await assertConverges(plan, ssh, tree);
+      expect(runs.check.steps[0]!.diff).to.contain(`-running: ${host.name}\n`).and.to.contain('+running: bosun-renamed\n');
+      expect(await exec('cat /etc/hostname; grep ^127.0.1.1 /etc/hosts; hostname; hostnamectl --static; hostnamectl --transient')).to.equal(
+        'bosun-renamed\n127.0.1.1\tbosun-renamed.example.org\tbosun-renamed\nbosun-renamed\nbosun-renamed\nbosun-renamed\n',
+      );
+      expect(await exec('hostname --fqdn')).to.equal('bosun-renamed.example.org\n');
+    });
+  });
+
+  describe('sysctl', () => {
+    // A container's /proc/sys is read-only: the host keeps the file, and a live value it cannot change is said to be so.
+    it('a value the kernel already has: the file is written, the live value compared over SSH', async () => {
+      const current = (await exec('cat /proc/sys/kernel/msgmni')).trim();
+      const plan = planOf([sysctl({ name: '60-bosun', settings: { 'kernel.msgmni': Number(current) } })]);
+      const runs = await assertConverges(plan, ssh, tree);
+      expect(runs.check.steps[0]!.diff).to.contain(`+kernel.msgmni = ${current}`);
+      expect(await exec('cat /etc/sysctl.d/60-bosun.conf')).to.equal(`# Managed by bosun.\nkernel.msgmni = ${current}\n`);
+    });
+
+    it('a value this host cannot change (read-only /proc/sys) fails in check mode too, saying why, and writes nothing', async () => {
+      const current = Number((await exec('cat /proc/sys/kernel/msgmni')).trim());
+      const plan = planOf([sysctl({ name: '61-bosun', settings: { 'kernel.msgmni': current + 1 } })]);
+      for (const mode of ['check', 'apply'] as const) {
+        const before = await tree();
+        const run = await runPlan(plan, ssh, mode);
+        expect(statuses(run), explain(run)).to.deep.equal(['failed']);
+        expect(run.steps[0]!.output).to.contain('kernel.msgmni cannot be changed on this host');
+        expect(await tree()).to.deep.equal(before);
+      }
     });
   });
 });
