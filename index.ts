@@ -20,6 +20,8 @@ export { flushHandlers } from './compiler/resources/flush-handlers.ts';
 export { sysctl } from './compiler/resources/sysctl.ts';
 export { hostname } from './compiler/resources/hostname.ts';
 export { systemdUnit } from './compiler/resources/systemd-unit.ts';
+export { aptRepository } from './compiler/resources/apt-repository.ts';
+export type { AptRepositoryProps, AptSuites } from './compiler/resources/apt-repository.ts';
 export type {
   SystemdUnitProps,
   UnitSection,

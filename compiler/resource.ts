@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.ts';
 import { compileAbsent, type AbsentResource } from './resources/absent.ts';
+import { compileAptRepository, type AptRepositoryResource } from './resources/apt-repository.ts';
 import { compileBlock, type BlockResource } from './resources/block.ts';
 import { compileCommand, type CommandResource } from './resources/command.ts';
 import { compileCron, type CronResource } from './resources/cron.ts';
@@ -34,7 +35,8 @@ export type Resource =
   | FlushHandlersResource
   | SysctlResource
   | HostnameResource
-  | SystemdUnitResource;
+  | SystemdUnitResource
+  | AptRepositoryResource;
 
 const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource, { type: K }>) => Step } = {
   file: compileFile,
@@ -53,6 +55,7 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
   sysctl: compileSysctl,
   hostname: compileHostname,
   systemdUnit: compileSystemdUnit,
+  aptRepository: compileAptRepository,
 };
 
 /** Compiles one resource to its step; bad input throws a ValidationError naming the field. */
