@@ -22,6 +22,8 @@ export { hostname } from './compiler/resources/hostname.ts';
 export { systemdUnit } from './compiler/resources/systemd-unit.ts';
 export { aptRepository } from './compiler/resources/apt-repository.ts';
 export type { AptRepositoryProps, AptSuites } from './compiler/resources/apt-repository.ts';
+export { git } from './compiler/resources/git.ts';
+export type { GitProps, GitRef } from './compiler/resources/git.ts';
 export type {
   SystemdUnitProps,
   UnitSection,

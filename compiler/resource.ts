@@ -7,6 +7,7 @@ import { compileCron, type CronResource } from './resources/cron.ts';
 import { compileDirectory, type DirectoryResource } from './resources/directory.ts';
 import { compileFile, type FileResource } from './resources/file.ts';
 import { compileFlushHandlers, type FlushHandlersResource } from './resources/flush-handlers.ts';
+import { compileGit, type GitResource } from './resources/git.ts';
 import { compileGroup, type GroupResource } from './resources/group.ts';
 import { compileHostname, type HostnameResource } from './resources/hostname.ts';
 import { compileLine, type LineResource } from './resources/line.ts';
@@ -36,7 +37,8 @@ export type Resource =
   | SysctlResource
   | HostnameResource
   | SystemdUnitResource
-  | AptRepositoryResource;
+  | AptRepositoryResource
+  | GitResource;
 
 const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource, { type: K }>) => Step } = {
   file: compileFile,
@@ -56,6 +58,7 @@ const COMPILERS: { readonly [K in Resource['type']]: (resource: Extract<Resource
   hostname: compileHostname,
   systemdUnit: compileSystemdUnit,
   aptRepository: compileAptRepository,
+  git: compileGit,
 };
 
 /** Compiles one resource to its step; bad input throws a ValidationError naming the field. */
