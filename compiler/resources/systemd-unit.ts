@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { allOf, code, lines, sh, type Shell } from '../shell.ts';
+import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { bool, identifier, keysOf, knownKeys, oneOf } from '../validate.ts';
 import { attributesCheck } from './attributes.ts';
