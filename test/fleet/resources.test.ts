@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { ValidationError } from '../../compiler/errors.ts';
 import { compileResource } from '../../compiler/resource.ts';
-import { handler, hostname, service, sysctl, systemdUnit, type SystemdUnitProps } from '../../index.ts';
+import { git, handler, hostname, packages, service, sysctl, systemdUnit, type SystemdUnitProps } from '../../index.ts';
 import { SshTransport } from '../../runner/ssh-transport.ts';
 import { shellText } from '../support/arbitraries.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
@@ -210,6 +210,46 @@ describe('resources on a booted host over SSH @fleet', function () {
         expect(statuses(run), explain(run)).to.deep.equal(['failed']);
         expect(run.steps[0]!.output).to.contain('kernel.msgmni cannot be changed on this host');
         expect(await tree()).to.deep.equal(before);
+      }
+    });
+  });
+
+  describe('git', () => {
+    // The upstream lives on the host, owned by the deploy user: the Blot deploy's `git pull`, without the internet.
+    const upstream = (script: string): Promise<string> =>
+      exec(`runuser -u deploy -- sh -c ${JSON.stringify(`cd /srv/upstream/work && ${script}`)}`);
+    const commit = (content: string): Promise<string> =>
+      upstream(
+        `echo ${content} >app.js && git add -A && git -c user.name=bosun -c user.email=t@bosun.invalid commit -qm ${content} && git push -q origin HEAD:main && git rev-parse HEAD`,
+      );
+    before(async function () {
+      this.timeout(5 * 60_000);
+      const install = await runPlan(planOf([packages({ names: ['git'] })]), ssh, 'apply');
+      expect(statuses(install), explain(install)).to.deep.equal(['changed']);
+      await exec('mkdir -p /srv/upstream && chown deploy: /srv/upstream');
+      await exec('runuser -u deploy -- git init -q --bare -b main /srv/upstream/remote.git');
+      await exec('runuser -u deploy -- git clone -q /srv/upstream/remote.git /srv/upstream/work 2>/dev/null');
+    });
+
+    it('clones as the deploy user, follows the branch as git pull does, and pins a commit checked without the remote', async () => {
+      const first = (await commit('v1')).trim();
+      const props = { repo: 'file:///srv/upstream/remote.git', dest: '/var/www/blot', ref: { branch: 'main' }, owner: 'deploy' } as const;
+      await assertConverges(planOf([git(props)]), ssh, tree);
+      expect(await exec('stat -c %U /var/www/blot /var/www/blot/app.js; cat /var/www/blot/app.js')).to.equal('deploy\ndeploy\nv1\n');
+      const second = (await commit('v2')).trim();
+      const runs = await assertConverges(planOf([git(props)]), ssh, tree);
+      expect(runs.check.steps[0]!.diff).to.contain(`-commit: ${first}`).and.to.contain(`+commit: ${second}`);
+      expect(await exec('cat /var/www/blot/app.js')).to.equal('v2\n');
+      const pinned = planOf([git({ ...props, ref: { commit: first } })]);
+      await assertConverges(pinned, ssh, tree);
+      await exec('mv /srv/upstream/remote.git /srv/upstream/gone.git');
+      try {
+        const check = await checkWritesNothing(pinned, ssh, tree);
+        expect(statuses(check), explain(check)).to.deep.equal(['ok']);
+        const branch = await checkWritesNothing(planOf([git(props)]), ssh, tree);
+        expect(statuses(branch), explain(branch)).to.deep.equal(['unknown']);
+      } finally {
+        await exec('mv /srv/upstream/gone.git /srv/upstream/remote.git');
       }
     });
   });
