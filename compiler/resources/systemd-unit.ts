@@ -153,6 +153,8 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
   const kind = name.slice(name.lastIndexOf('.') + 1) as Kind;
   if (!(KINDS as readonly string[]).includes(kind))
     throw new ValidationError('systemdUnit.name', `must end in .service, .timer or .socket: ${name}`);
+  // systemd-analyze verify reads FILE:NAME as a file to verify under another name.
+  if (name.includes(':')) throw new ValidationError('systemdUnit.name', `must not contain ":" (systemd-analyze verify cannot read it): ${name}`);
   const dropIn =
     given.dropIn === undefined
       ? undefined
