@@ -12,10 +12,16 @@ export type AptSuites =
       readonly suites: readonly [string, ...string[]];
       /** Components of each suite: `['main']`. */
       readonly components: readonly [string, ...string[]];
+      /** Not with `suites`. */
+      readonly exactPath?: never;
     }
   | {
       /** The path of a flat repository under each URI, ending in `/`: `./` (no components then). */
       readonly exactPath: `${string}/`;
+      /** Not with `exactPath`. */
+      readonly suites?: never;
+      /** Not with `exactPath`. */
+      readonly components?: never;
     };
 
 /**

@@ -10,14 +10,26 @@ export type GitRef =
   | {
       /** A branch of the remote: the checkout is that branch, at the remote's newest commit of it (`git pull`). */
       readonly branch: string;
+      /** Not with `branch`. */
+      readonly tag?: never;
+      /** Not with `branch`. */
+      readonly commit?: never;
     }
   | {
       /** A tag of the remote: the checkout is its commit, detached. */
       readonly tag: string;
+      /** Not with `tag`. */
+      readonly branch?: never;
+      /** Not with `tag`. */
+      readonly commit?: never;
     }
   | {
       /** A full commit id (40 hex digits, or 64 for SHA-256 repositories): the checkout is that commit, detached. */
       readonly commit: string;
+      /** Not with `commit`. */
+      readonly branch?: never;
+      /** Not with `commit`. */
+      readonly tag?: never;
     };
 
 /**

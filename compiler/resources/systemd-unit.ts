@@ -60,8 +60,14 @@ interface UnitCommon extends CommonProps {
   readonly verify?: boolean;
 }
 
+/** A whole unit, not a drop-in. */
+interface WholeUnit extends UnitCommon {
+  /** Not in a whole unit (a drop-in's name). */
+  readonly dropIn?: never;
+}
+
 /** A whole service unit: /etc/systemd/system/NAME.service. */
-export interface ServiceUnitProps extends UnitCommon {
+export interface ServiceUnitProps extends WholeUnit {
   /** The unit's name: `blot.service`. */
   readonly name: `${string}.service`;
   /** The [Service] section: what runs and how. */
@@ -71,7 +77,7 @@ export interface ServiceUnitProps extends UnitCommon {
 }
 
 /** A whole timer unit: /etc/systemd/system/NAME.timer, which starts NAME.service (or `timer.unit`). */
-export interface TimerUnitProps extends UnitCommon {
+export interface TimerUnitProps extends WholeUnit {
   /** The unit's name: `backup.timer`. */
   readonly name: `${string}.timer`;
   /** The [Timer] section: when it fires. */
@@ -81,7 +87,7 @@ export interface TimerUnitProps extends UnitCommon {
 }
 
 /** A whole socket unit: /etc/systemd/system/NAME.socket, which starts NAME.service (or `socket.service`) on traffic. */
-export interface SocketUnitProps extends UnitCommon {
+export interface SocketUnitProps extends WholeUnit {
   /** The unit's name: `app.socket`. */
   readonly name: `${string}.socket`;
   /** The [Socket] section: what it listens on. */
@@ -93,6 +99,8 @@ export interface SocketUnitProps extends UnitCommon {
 interface DropInCommon extends UnitCommon {
   /** The drop-in's file name under /etc/systemd/system/NAME.d/, without `.conf`: `10-limits`. */
   readonly dropIn: string;
+  /** Not in a drop-in: systemd reads [Install] from the unit itself. */
+  readonly install?: never;
 }
 
 /** A drop-in for a service: /etc/systemd/system/NAME.service.d/DROPIN.conf. */
@@ -154,7 +162,8 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
   if (!(KINDS as readonly string[]).includes(kind))
     throw new ValidationError('systemdUnit.name', `must end in .service, .timer or .socket: ${name}`);
   // systemd-analyze verify reads FILE:NAME as a file to verify under another name.
-  if (name.includes(':')) throw new ValidationError('systemdUnit.name', `must not contain ":" (systemd-analyze verify cannot read it): ${name}`);
+  if (name.includes(':'))
+    throw new ValidationError('systemdUnit.name', `must not contain ":" (systemd-analyze verify cannot read it): ${name}`);
   const dropIn =
     given.dropIn === undefined
       ? undefined
