@@ -7,7 +7,7 @@ const KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n-----END PGP PUBLIC KEY BLOCK
  * Options that cannot go together are unions: each `@ts-expect-error` below must meet a
  * type error (`tsc --noEmit`, run by `npm test`, fails on one that meets none).
  */
-export function typeChecks(): unknown[] {
+function typeChecks(): unknown[] {
   return [
     // @ts-expect-error a .service unit has no [Timer] section
     systemdUnit({ name: 'a.service', timer: { onBootSec: 1 } }),
@@ -43,5 +43,6 @@ describe('compiler: resource option unions', () => {
       git({ repo: '/srv/r', dest: '/srv/x', ref: { commit: 'a'.repeat(40) } }),
     ];
     expect(valid.map((resource) => resource.type)).to.deep.equal(['systemdUnit', 'systemdUnit', 'aptRepository', 'git']);
+    expect(typeChecks).to.be.a('function');
   });
 });
