@@ -51,6 +51,7 @@ export interface UnitSection {
   readonly startLimitIntervalSec?: TimeSpan;
   /** Starts allowed within startLimitIntervalSec before systemd gives up (default 5). */
   readonly startLimitBurst?: number;
+  /** Other [Unit] settings, written as given (see ExtraSettings). */
   readonly extra?: ExtraSettings;
 }
 
@@ -104,6 +105,7 @@ export interface ServiceSection {
   readonly standardError?: OutputTarget;
   /** The name the journal gives its lines (default the program's name). */
   readonly syslogIdentifier?: string;
+  /** Other [Service] settings, written as given (see ExtraSettings). */
   readonly extra?: ExtraSettings;
 }
 
@@ -142,6 +144,7 @@ export interface TimerSection {
   readonly accuracySec?: TimeSpan;
   /** The unit it starts (default: the same name with `.service`). */
   readonly unit?: UnitName;
+  /** Other [Timer] settings, written as given (see ExtraSettings). */
   readonly extra?: ExtraSettings;
 }
 
@@ -164,6 +167,7 @@ export interface SocketSection {
   readonly socketMode?: FileMode;
   /** The service it activates (default: the same name with `.service`). */
   readonly service?: UnitName;
+  /** Other [Socket] settings, written as given (see ExtraSettings). */
   readonly extra?: ExtraSettings;
 }
 
@@ -177,6 +181,7 @@ export interface InstallSection {
   readonly alias?: readonly UnitName[];
   /** Units enabled and disabled with this one. */
   readonly also?: readonly UnitName[];
+  /** Other [Install] settings, written as given (see ExtraSettings). */
   readonly extra?: ExtraSettings;
 }
 
