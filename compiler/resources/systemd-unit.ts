@@ -186,6 +186,9 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
       `${name} is a template: enable or start an instance of it (a service step)`,
     );
   }
+  // Enabling links a unit where its [Install] section says: without one, systemctl has nothing to do.
+  if (dropIn === undefined && enabled !== undefined && given.install === undefined)
+    throw new ValidationError(`${where}.install`, 'enabled needs an [Install] section saying what wants the unit (wantedBy)');
   const verify = given.verify === undefined || bool(given.verify, `${where}.verify`);
   const body = (['unit', kind, 'install'] as const)
     .map((section) => renderSection(section, given[section], `${where}.${section}`))

@@ -160,6 +160,11 @@ const REFUSED: readonly [string, unknown, RegExp][] = [
   ['a drop-in name with a slash', { name: 'ssh.service', dropIn: 'a/b' }, /\.dropIn$/],
   ['enabling a template', { name: 'w@.service', service: { execStart: ['/bin/true'] }, enabled: true }, /\(w@\.service\)\.enabled$/],
   ['an unknown state', { name: 'x.service', service: { execStart: ['/bin/true'] }, state: 'restarted' }, /\.state$/],
+  [
+    'enabled without [Install]',
+    { name: 'x.service', service: { execStart: ['/bin/true'] }, enabled: true },
+    /^systemdUnit\(x\.service\)\.install$/,
+  ],
 ];
 
 describe('compiler/resources/systemd-unit: typed fields render as systemd reads them', () => {
