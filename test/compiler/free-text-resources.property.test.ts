@@ -113,23 +113,27 @@ describe('compiler: random text in the newer resources comes back byte-exact or 
     before(async () => (root = await namespacedRoot()));
     after(() => root?.dispose());
 
-    it('hostname: names', async () => {
+    it('hostname: names and fully qualified names', async () => {
       const names = mostly(
         fc.tuple(alphabet(`${LOWER}-`, 12), fc.array(alphabet(LOWER, 6), { maxLength: 2 })).map(([a, b]) => [a, ...b].join('.')),
       );
       const done = counter();
       await fc.assert(
-        fc.asyncProperty(names, async (name) => {
-          const resource = hostname({ name });
+        fc.asyncProperty(names, names, async (name, fqdn) => {
+          const resource = hostname({ name, fqdn });
           const refused = refusedField(resource);
           if (refused !== undefined) {
-            expect(refused, JSON.stringify(name)).to.equal('hostname.name');
+            expect(['hostname.name', `hostname(${name}).fqdn`], JSON.stringify([name, fqdn])).to.include(refused);
             return;
           }
           await applyTwice([resource], root.transport);
           done.add();
           expect(await readFile(join(root.root, 'etc/hostname'), 'utf8')).to.equal(`${name}\n`);
           expect(await root.exec('uname -n')).to.equal(`${name}\n`);
+          const hosts = await readFile(join(root.root, 'etc/hosts'), 'utf8');
+          expect(hosts.split('\n').find((l) => l.startsWith('127.0.1.1'))).to.equal(
+            `127.0.1.1\t${fqdn === name ? name : `${fqdn}\t${name}`}`,
+          );
         }),
         propertyRuns(20),
       );
@@ -269,7 +273,7 @@ describe('compiler: random text in the newer resources comes back byte-exact or 
       done.check();
     });
 
-    it('git: repository paths, checkout paths and branch names', async () => {
+    it('git: repository paths, checkout paths, branch and tag names', async () => {
       let run = 0;
       const branches = mostly(alphabet(`${LOWER}-_./`, 10));
       const done = counter();
@@ -278,20 +282,23 @@ describe('compiler: random text in the newer resources comes back byte-exact or 
           run += 1;
           const upstream = `/srv/${run}-${repoName}`;
           const dest = `/srv/${run}-co-${destName}` as AbsolutePath;
-          const resource = git({ repo: `${upstream}/remote.git`, dest, ref: { branch } });
+          // Odd runs a branch, even runs a tag of that name.
+          const kind = run % 2 === 1 ? 'branch' : 'tag';
+          const resource = git({ repo: `${upstream}/remote.git`, dest, ref: kind === 'branch' ? { branch } : { tag: branch } });
           const refused = refusedField(resource);
           if (refused !== undefined) {
-            expect([`git(${dest}).repo`, `git(${dest}).ref.branch`], JSON.stringify([repoName, branch])).to.include(refused);
+            expect([`git(${dest}).repo`, `git(${dest}).ref.${kind}`], JSON.stringify([repoName, branch])).to.include(refused);
             return;
           }
           await mkdir(join(root.root, upstream), { recursive: true });
           const repo = await makeTestRepo(join(root.root, upstream));
-          const commit = await repo.commit({ 'a.txt': 'x\n' }, branch);
+          const commit = kind === 'branch' ? await repo.commit({ 'a.txt': 'x\n' }, branch) : await repo.commit({ 'a.txt': 'x\n' });
+          if (kind === 'tag') await repo.tag(branch);
           await applyTwice([resource], root.transport);
           done.add();
           const inside = (...args: string[]) => execa('chroot', [root.root, 'git', '-C', dest, ...args]).then((r) => r.stdout);
           expect(await inside('rev-parse', 'HEAD')).to.equal(commit);
-          expect(await inside('symbolic-ref', 'HEAD')).to.equal(`refs/heads/${branch}`);
+          if (kind === 'branch') expect(await inside('symbolic-ref', 'HEAD')).to.equal(`refs/heads/${branch}`);
           expect(await inside('config', 'remote.origin.url')).to.equal(`${upstream}/remote.git`);
         }),
         propertyRuns(12),

@@ -5,7 +5,9 @@ import { ValidationError } from '../../compiler/errors.ts';
 import { compileResource } from '../../compiler/resource.ts';
 import { git, handler, hostname, packages, service, sysctl, systemdUnit, type SystemdUnitProps } from '../../index.ts';
 import { SshTransport } from '../../runner/ssh-transport.ts';
-import { shellText } from '../support/arbitraries.ts';
+import { quote } from '../../compiler/quote.ts';
+import type { AbsolutePath } from '../../compiler/validate.ts';
+import { fileName, shellText } from '../support/arbitraries.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { assertConverges, checkWritesNothing, explain, planOf, runPlan, statuses } from '../support/plan-harness.ts';
 import { propertyRuns } from '../support/property-runs.ts';
@@ -137,20 +139,25 @@ describe('resources on a booted host over SSH @fleet', function () {
       expect(await exec('systemctl is-enabled bosun-tick.timer')).to.equal('enabled\n');
     });
 
-    it('random text through descriptions, arguments, environment values and extra settings comes back byte-exact (property)', async () => {
+    it('random text through descriptions, arguments, environment values, working directories, syslog names and extra settings comes back byte-exact (property)', async () => {
       let run = 0;
       const read = async (path: string): Promise<string[]> => (await exec(`cat ${path}`)).split('\0').slice(0, -1);
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.tuple(shellText, fc.array(shellText, { maxLength: 4 }), shellText, shellText), { minLength: 3, maxLength: 3 }),
+          fc.array(fc.tuple(shellText, fc.array(shellText, { maxLength: 4 }), shellText, shellText, fileName, shellText), {
+            minLength: 3,
+            maxLength: 3,
+          }),
           async (values) => {
             run += 1;
-            const units = values.map(([description, args, env, extra], k) => ({
+            const units = values.map(([description, args, env, extra, dir, ident], k) => ({
               name: `bosun-prop-${run}-${k}.service` as const,
               description,
               args,
               env,
               extra,
+              directory: `/run/bosun-wd/${run}-${k}-${dir}` as AbsolutePath,
+              ident,
             }));
             const accepted = units.filter((u) => {
               const props = unitOf(u);
@@ -159,11 +166,14 @@ describe('resources on a booted host over SSH @fleet', function () {
                 return true;
               } catch (error) {
                 expect(error, JSON.stringify(u)).to.be.instanceOf(ValidationError);
-                expect((error as ValidationError).field).to.match(/\.unit\.(description|extra\.X-Bosun)$/);
+                expect((error as ValidationError).field).to.match(
+                  /\.(unit\.(description|extra\.X-Bosun)|service\.(workingDirectory|syslogIdentifier))$/,
+                );
                 return false;
               }
             });
             if (accepted.length === 0) return;
+            for (const u of accepted) await exec(`mkdir -p ${quote(u.directory)}`);
             const apply = await runPlan(planOf(accepted.map((u) => systemdUnit(unitOf(u)))), ssh, 'apply');
             expect(statuses(apply), explain(apply)).to.deep.equal(accepted.map(() => 'changed'));
             for (const u of accepted) {
@@ -171,6 +181,8 @@ describe('resources on a booted host over SSH @fleet', function () {
               expect(await read(`/run/${u.name}.env`)).to.deep.equal([u.env]);
               expect(await exec(`systemctl show -P Description ${u.name}`)).to.equal(`${u.description}\n`);
               expect(await exec(`grep '^X-Bosun=' /etc/systemd/system/${u.name}`)).to.equal(`X-Bosun=${u.extra}\n`);
+              expect(await exec(`cat /run/${u.name}.pwd`)).to.equal(`${u.directory}\n`);
+              expect(await exec(`systemctl show -P SyslogIdentifier ${u.name}`)).to.equal(`${u.ident}\n`);
             }
           },
         ),
@@ -256,7 +268,15 @@ describe('resources on a booted host over SSH @fleet', function () {
 });
 
 /** A oneshot unit that writes its arguments and one variable to /run, NUL-separated. */
-function unitOf(u: { name: `${string}.service`; description: string; args: string[]; env: string; extra: string }): SystemdUnitProps {
+function unitOf(u: {
+  name: `${string}.service`;
+  description: string;
+  args: string[];
+  env: string;
+  extra: string;
+  directory: AbsolutePath;
+  ident: string;
+}): SystemdUnitProps {
   const out = `/run/${u.name}`;
   return {
     name: u.name,
@@ -265,7 +285,15 @@ function unitOf(u: { name: `${string}.service`; description: string; args: strin
       type: 'oneshot',
       remainAfterExit: true,
       environment: { BOSUN_V: u.env },
-      execStart: ['/bin/sh', '-c', 'for a; do printf "%s\\0" "$a"; done >"$0.argv"; printf "%s\\0" "$BOSUN_V" >"$0.env"', out, ...u.args],
+      workingDirectory: u.directory,
+      syslogIdentifier: u.ident,
+      execStart: [
+        '/bin/sh',
+        '-c',
+        'for a; do printf "%s\\0" "$a"; done >"$0.argv"; printf "%s\\0" "$BOSUN_V" >"$0.env"; pwd >"$0.pwd"',
+        out,
+        ...u.args,
+      ],
     },
     state: 'running',
   };
