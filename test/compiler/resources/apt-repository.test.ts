@@ -1,16 +1,16 @@
+import { itRefuses, itRenders, type RefusedCase, type RenderedCase } from '../../support/resource-cases.ts';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileResource } from '../../../compiler/resource.ts';
-import { aptRepository, packages, ValidationError, type AptRepositoryProps } from '../../../index.ts';
+import { aptRepository, packages, type AptRepositoryProps } from '../../../index.ts';
 import { makeSignedRepo, type SignedRepo } from '../../support/apt-repo.ts';
 import { assertConverges, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
 
 const KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n';
 
 /** Props in, the .sources file out (the step's desired content). */
-const RENDERED: readonly [string, AptRepositoryProps, string][] = [
+const RENDERED: readonly RenderedCase<AptRepositoryProps>[] = [
   [
     'a repository with suites and components',
     { name: 'nodesource', uris: ['https://deb.nodesource.com/node_20.x'], suites: ['nodistro'], components: ['main'], key: KEY },
@@ -38,7 +38,7 @@ const RENDERED: readonly [string, AptRepositoryProps, string][] = [
 ];
 
 const base = { name: 'x', uris: ['file:/srv/repo'], suites: ['bosun'], components: ['main'], key: KEY } as const;
-const REFUSED: readonly [string, unknown, RegExp][] = [
+const REFUSED: readonly RefusedCase[] = [
   ['a name with a slash', { ...base, name: 'a/b' }, /^aptRepository\.name$/],
   ['a name with .sources', { ...base, name: 'x.sources' }, /^aptRepository\(x\.sources\)\.name$/],
   ['a URI with a blank', { ...base, uris: ['http://a b'] }, /\.uris\[0\]$/],
@@ -58,20 +58,11 @@ const REFUSED: readonly [string, unknown, RegExp][] = [
 ];
 
 describe('compiler/resources/apt-repository: the deb822 file', () => {
-  for (const [what, props, expected] of RENDERED) {
-    it(what, () => expect(compileResource(aptRepository(props)).diff?.desired).to.equal(expected));
-  }
+  itRenders(aptRepository, RENDERED);
 });
 
 describe('compiler/resources/apt-repository: bad input fails before anything runs, naming the field', () => {
-  for (const [what, props, field] of REFUSED) {
-    it(what, () => {
-      expect(() => compileResource(aptRepository(props as AptRepositoryProps)))
-        .to.throw(ValidationError)
-        .with.property('field')
-        .that.matches(field);
-    });
-  }
+  itRefuses(aptRepository, REFUSED);
 });
 
 describe('compiler/resources/apt-repository on a Debian root (chroot, a signed repository on file:)', function () {

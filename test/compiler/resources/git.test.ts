@@ -1,11 +1,11 @@
+import { itRefuses, type RefusedCase } from '../../support/resource-cases.ts';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { refNameProblem } from '../../../compiler/resources/git.ts';
-import { compileResource } from '../../../compiler/resource.ts';
-import { git, ValidationError, type GitProps } from '../../../index.ts';
+import { git } from '../../../index.ts';
 import { shellText } from '../../support/arbitraries.ts';
 import { makeTestRepo, type TestRepo } from '../../support/git-repo.ts';
 import {
@@ -25,7 +25,7 @@ import { propertyRuns } from '../../support/property-runs.ts';
 import { listTree } from '../../support/target-tree.ts';
 
 const ok = { repo: 'https://example.org/app.git', dest: '/srv/app', ref: { branch: 'main' } } as const;
-const REFUSED: readonly [string, unknown, RegExp][] = [
+const REFUSED: readonly RefusedCase[] = [
   ['a relative dest', { ...ok, dest: 'srv/app' }, /^git\.dest$/],
   ['a dest ending in /', { ...ok, dest: '/srv/app/' }, /^git\(\/srv\/app\/\)\.dest$/],
   ['a repo that is an option', { ...ok, repo: '--upload-pack=touch /tmp/x' }, /^git\(\/srv\/app\)\.repo$/],
@@ -44,14 +44,7 @@ const REFUSED: readonly [string, unknown, RegExp][] = [
 ];
 
 describe('compiler/resources/git: bad input fails before anything runs, naming the field', () => {
-  for (const [what, props, field] of REFUSED) {
-    it(what, () => {
-      expect(() => compileResource(git(props as GitProps)))
-        .to.throw(ValidationError)
-        .with.property('field')
-        .that.matches(field);
-    });
-  }
+  itRefuses(git, REFUSED);
 
   it('refuses the branch names git refuses, and @ (HEAD to git), accepting the rest (property, against git check-ref-format)', async () => {
     const names = fc.oneof(shellText, fc.constantFrom('a/b', 'a//b', '.a', 'a.', 'a.lock', '@', 'a@{b', 'ü/ß', 'v1.0', '-x', 'a/.b'));

@@ -1,8 +1,8 @@
+import { itRefuses, type RefusedCase } from '../../support/resource-cases.ts';
 import { expect } from 'chai';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileResource } from '../../../compiler/resource.ts';
-import { hostname, ValidationError } from '../../../index.ts';
+import { hostname } from '../../../index.ts';
 import { namespacedRoot, type NamespacedRoot } from '../../support/namespaced-root.ts';
 import { assertConverges, checkWritesNothing, explain, planOf, runPlan, statuses } from '../../support/plan-harness.ts';
 
@@ -48,7 +48,7 @@ const RENAMES: readonly RenameCase[] = [
   },
 ];
 
-const REFUSED: readonly [string, Parameters<typeof hostname>[0], RegExp][] = [
+const REFUSED: readonly RefusedCase[] = [
   ['an empty name', { name: '' }, /^hostname\.name$/],
   ['a name with a space', { name: 'web 1' }, /^hostname\.name$/],
   ['a name with an underscore', { name: 'web_1' }, /^hostname\.name$/],
@@ -60,14 +60,7 @@ const REFUSED: readonly [string, Parameters<typeof hostname>[0], RegExp][] = [
 ];
 
 describe('compiler/resources/hostname: bad input fails before anything runs, naming the field', () => {
-  for (const [what, props, field] of REFUSED) {
-    it(what, () => {
-      expect(() => compileResource(hostname(props)))
-        .to.throw(ValidationError)
-        .with.property('field')
-        .that.matches(field);
-    });
-  }
+  itRefuses(hostname, REFUSED);
 });
 
 // The root's own UTS namespace: the running name it sets is never this machine's.

@@ -1,13 +1,13 @@
+import { itRefuses, type RefusedCase } from '../../support/resource-cases.ts';
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileResource } from '../../../compiler/resource.ts';
-import { sysctl, ValidationError } from '../../../index.ts';
+import { sysctl } from '../../../index.ts';
 import { namespacedRoot, type NamespacedRoot } from '../../support/namespaced-root.ts';
 import { assertConverges, checkWritesNothing, explain, planOf, runPlan, statuses } from '../../support/plan-harness.ts';
 
 /** Bad input, refused at compile time: the props and the field the error names. */
-const REFUSED: readonly [string, Parameters<typeof sysctl>[0], RegExp][] = [
+const REFUSED: readonly RefusedCase[] = [
   ['a file name with a slash', { name: '../x', settings: { 'kernel.msgmax': 1 } }, /^sysctl\.name$/],
   ['a file name with .conf', { name: '60-x.conf', settings: { 'kernel.msgmax': 1 } }, /^sysctl\(60-x\.conf\)\.name$/],
   ['no settings', { name: 'x', settings: {} }, /^sysctl\(x\)\.settings$/],
@@ -22,18 +22,7 @@ const REFUSED: readonly [string, Parameters<typeof sysctl>[0], RegExp][] = [
 ];
 
 describe('compiler/resources/sysctl: bad input fails before anything runs, naming the field', () => {
-  for (const [what, props, field] of REFUSED) {
-    it(what, () => {
-      try {
-        compileResource(sysctl(props));
-      } catch (error) {
-        expect(error).to.be.instanceOf(ValidationError);
-        expect((error as ValidationError).field).to.match(field);
-        return;
-      }
-      expect.fail('accepted');
-    });
-  }
+  itRefuses(sysctl, REFUSED);
 });
 
 // The namespaced root keeps these parameters away from this machine: kernel.msgmax and kernel.sem

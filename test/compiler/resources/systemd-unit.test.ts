@@ -1,12 +1,12 @@
+import { itRefuses, itRenders, type RefusedCase, type RenderedCase } from '../../support/resource-cases.ts';
 import { expect } from 'chai';
 import { lstat, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileResource } from '../../../compiler/resource.ts';
-import { systemdUnit, ValidationError, type SystemdUnitProps } from '../../../index.ts';
+import { systemdUnit, type SystemdUnitProps } from '../../../index.ts';
 import { assertConverges, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
 
 /** Typed fields in, the unit file out (the step's desired content, as its diff shows it). */
-const RENDERED: readonly [string, SystemdUnitProps, string][] = [
+const RENDERED: readonly RenderedCase<SystemdUnitProps>[] = [
   [
     'a service with the common settings, in section order',
     {
@@ -100,7 +100,7 @@ Nice=5
 ];
 
 /** Bad input, refused at compile time: the props and the field the error names. */
-const REFUSED: readonly [string, unknown, RegExp][] = [
+const REFUSED: readonly RefusedCase[] = [
   ['a name without a unit type', { name: 'blot', service: { execStart: ['/bin/true'] } }, /^systemdUnit\.name$/],
   ['a unit type bosun does not write', { name: 'x.target' }, /^systemdUnit\.name$/],
   ['a name with a slash', { name: '../x.service', service: { execStart: ['/bin/true'] } }, /^systemdUnit\.name$/],
@@ -168,20 +168,11 @@ const REFUSED: readonly [string, unknown, RegExp][] = [
 ];
 
 describe('compiler/resources/systemd-unit: typed fields render as systemd reads them', () => {
-  for (const [what, props, expected] of RENDERED) {
-    it(what, () => expect(compileResource(systemdUnit(props)).diff?.desired).to.equal(expected));
-  }
+  itRenders(systemdUnit, RENDERED);
 });
 
 describe('compiler/resources/systemd-unit: bad input fails before anything runs, naming the field', () => {
-  for (const [what, props, field] of REFUSED) {
-    it(what, () => {
-      expect(() => compileResource(systemdUnit(props as SystemdUnitProps)))
-        .to.throw(ValidationError)
-        .with.property('field')
-        .that.matches(field);
-    });
-  }
+  itRefuses(systemdUnit, REFUSED);
 });
 
 // A root with systemd installed but not running it: image baking. Units are written, verified
