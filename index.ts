@@ -35,6 +35,26 @@ export { command } from './compiler/resources/command.ts';
 export { cron } from './compiler/resources/cron.ts';
 export { user } from './compiler/resources/user.ts';
 export { group } from './compiler/resources/group.ts';
+export { flushHandlers } from './compiler/resources/flush-handlers.ts';
+export { sysctl } from './compiler/resources/sysctl.ts';
+export { hostname } from './compiler/resources/hostname.ts';
+export { systemdUnit } from './compiler/resources/systemd-unit.ts';
+export { aptRepository } from './compiler/resources/apt-repository.ts';
+export type { AptRepositoryProps, AptSuites } from './compiler/resources/apt-repository.ts';
+export { git } from './compiler/resources/git.ts';
+export type { GitProps, GitRef } from './compiler/resources/git.ts';
+export type {
+  SystemdUnitProps,
+  UnitSection,
+  ServiceSection,
+  TimerSection,
+  SocketSection,
+  InstallSection,
+  ExtraSettings,
+  Command,
+  TimeSpan,
+  UnitName,
+} from './compiler/resources/systemd-unit.ts';
 export type { Host } from './compiler/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';

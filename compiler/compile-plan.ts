@@ -29,6 +29,8 @@ export function compilePlan(host: Host, plays: readonly Play[]): Plan {
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
         const step = compileResource(handler.resource);
+        if (step.flushHandlers === true)
+          throw new ValidationError(`handler ${JSON.stringify(handler.name)}: resource`, 'a handler cannot flush handlers');
         // A handler runs at the end, when every step has run: there is nothing left for it to notify.
         if (step.notify.length > 0)
           throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');

@@ -124,6 +124,8 @@ _bosun_handled() {
   else rm -f "$_bosun_pending"; fi
 }
 _bosun_is_notified() { case $_bosun_notified in *" $1 "*) return 0 ;; esac; return 1; }
+# A handler run at a flush point: it runs again at the end only if notified again.
+_bosun_unnotify() { _bosun_notified="\${_bosun_notified%% "$1" *} \${_bosun_notified#* "$1" }"; }
 
 # Begins step $1; a step after a failure is skipped (handlers are never skipped).
 _bosun_begin() {

@@ -33,7 +33,7 @@ export function renderPlan(plan: Plan): RenderedPlan {
     ...handlers.map(({ handler, index }) => runPending(handler, index)),
     // A pending handler that fails again is reported, but must not stop the steps that may fix its cause.
     handlers.length === 0 ? undefined : code('_bosun_failed=0'),
-    ...plan.steps.map((step, i) => renderStep(step, i, 'step', handlerIndex)),
+    ...plan.steps.map((step, i) => (step.flushHandlers ? renderFlush(i, handlers) : renderStep(step, i, 'step', handlerIndex))),
     ...handlers.map(({ handler, index }) => renderHandler(handler, index)),
     code('_bosun_end'),
   );
@@ -53,6 +53,7 @@ function comment(text: string): Shell {
 }
 
 function definitions(step: Step, index: number): Shell {
+  if (step.flushHandlers) return comment(`${index}: ${step.name}`);
   return lines(
     comment(`${index}: ${step.name}`),
     step.check && sh`_bosun_check_${code(String(index))}() (\n${step.check}\n)`,
@@ -149,9 +150,22 @@ ${renderStep(handler, index, 'handler', new Map())}
 fi`;
 }
 
-/** Handlers run once, at the end, when notified: even after a failed step. */
-function renderHandler(handler: HandlerStep, index: number): Shell {
+/**
+ * Handlers run once, at the end, when notified: even after a failed step. At a flush point
+ * they run early and are forgotten, so they run again at the end only if notified again
+ * (their record on the host stays until they succeed, as at the end).
+ */
+function renderHandler(handler: HandlerStep, index: number, flushed = false): Shell {
   return sh`if _bosun_is_notified ${code(String(index))}; then
-${renderStep(handler, index, 'handler', new Map())}
+${flushed ? sh`_bosun_unnotify ${code(String(index))}\n` : code('')}${renderStep(handler, index, 'handler', new Map())}
+fi`;
+}
+
+/** A flush point (a step skipped after a failure, like any other): the handlers notified so far run here. */
+function renderFlush(index: number, handlers: readonly { handler: HandlerStep; index: number }[]): Shell {
+  const i = code(String(index));
+  return sh`if _bosun_begin ${i} step; then
+_bosun_result ${i} ok
+${lines(...handlers.map((each) => renderHandler(each.handler, each.index, true)))}
 fi`;
 }

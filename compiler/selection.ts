@@ -50,7 +50,8 @@ export function nameMatches(step: Pick<Step, 'name' | 'role'>, pattern: string):
 
 /** The plan with only the selected steps (handlers kept). Pure. */
 export function selectSteps(plan: Plan, selection: StepSelection): Plan {
-  const tagged = plan.steps.filter((step) => tagsSelect(step.tags, selection.tags, selection.skipTags));
+  // A flush point does nothing unless handlers were notified: it stays wherever the plan has it.
+  const tagged = plan.steps.filter((step) => step.flushHandlers === true || tagsSelect(step.tags, selection.tags, selection.skipTags));
   const start = selection.startAtTask === undefined ? 0 : tagged.findIndex((step) => nameMatches(step, selection.startAtTask!));
   // A host whose plan never reaches the start runs none of its steps, as in Ansible.
   const from = start < 0 ? tagged.length : start;

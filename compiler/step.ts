@@ -45,6 +45,8 @@ export interface Step {
   readonly play?: string;
   /** The role the step comes from (set by compilePlan). */
   readonly role?: string;
+  /** The step is the point where the handlers notified so far run (`flushHandlers`): nothing of its own. */
+  readonly flushHandlers?: true;
 }
 
 /** How a step's diff is obtained. */

@@ -2,7 +2,24 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ValidationError } from '../../compiler/errors.ts';
 import { compileResource, type Resource } from '../../compiler/resource.ts';
-import { block, command, cron, file, group, line, packages, secret, service, symlink, user } from '../../index.ts';
+import {
+  aptRepository,
+  block,
+  command,
+  cron,
+  file,
+  git,
+  group,
+  hostname,
+  line,
+  packages,
+  secret,
+  service,
+  symlink,
+  sysctl,
+  systemdUnit,
+  user,
+} from '../../index.ts';
 import { shellText } from '../support/arbitraries.ts';
 import { propertyRuns } from '../support/property-runs.ts';
 
@@ -16,6 +33,7 @@ function fieldOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+const ARMORED = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nx\n-----END PGP PUBLIC KEY BLOCK-----\n';
 const PACKAGE = /^[A-Za-z0-9][A-Za-z0-9+._:~-]*$/;
 const SERVICE = /^[A-Za-z0-9][A-Za-z0-9@._:-]*$/;
 const PRINCIPAL = /^([a-z_][a-z0-9_.-]{0,31}\$?|[0-9]+)$/i;
@@ -67,6 +85,38 @@ describe('compiler/validate: a NUL byte is refused in every free-text position',
     ['cron command', (v) => cron({ name: 'n', command: v, schedule: {} }), /^cron\(n\)\.command$/],
     ['user comment', (v) => user({ name: 'u', comment: v }), /^user\(u\)\.comment$/],
     ['package name', (v) => packages({ names: [`p${v}`] }), /^package\.names\[0\]$/],
+    ['line prefix', (v) => line({ path: '/x', state: 'commented', regexp: 'a', prefix: v }), /^line\(\/x\)\.prefix$/],
+    ['line validate word', (v) => line({ path: '/x', line: 'l', validate: ['visudo', '-cf', `%s${v}`] }), /^line\(\/x\)\.validate\[2\]$/],
+    [
+      'unit description',
+      (v) => systemdUnit({ name: 'a.service', unit: { description: `d${v}` }, service: { execStart: ['/bin/true'] } }),
+      /\.unit\.description$/,
+    ],
+    ['unit argument', (v) => systemdUnit({ name: 'a.service', service: { execStart: ['/bin/echo', v] } }), /\.service\.execStart\[1\]$/],
+    [
+      'unit environment value',
+      (v) => systemdUnit({ name: 'a.service', service: { execStart: ['/bin/true'], environment: { A: v } } }),
+      /\.service\.environment\.A$/,
+    ],
+    [
+      'unit extra setting',
+      (v) => systemdUnit({ name: 'a.service', service: { execStart: ['/bin/true'], extra: { Nice: `1${v}` } } }),
+      /\.service\.extra\.Nice$/,
+    ],
+    ['host name', (v) => hostname({ name: `h${v}` }), /^hostname\.name$/],
+    ['sysctl value', (v) => sysctl({ name: 'x', settings: { 'kernel.domainname': `d${v}` } }), /\.settings\.kernel\.domainname$/],
+    [
+      'apt repository URI',
+      (v) => aptRepository({ name: 'x', uris: [`http://a/${v}`], suites: ['s'], components: ['c'], key: ARMORED }),
+      /\.uris\[0\]$/,
+    ],
+    [
+      'apt repository armored key',
+      (v) => aptRepository({ name: 'x', uris: ['http://a'], suites: ['s'], components: ['c'], key: `${ARMORED}${v}` }),
+      /\.key$/,
+    ],
+    ['git repository', (v) => git({ repo: `/srv/r${v}`, dest: '/srv/x', ref: { branch: 'main' } }), /\.repo$/],
+    ['git branch', (v) => git({ repo: '/srv/r', dest: '/srv/x', ref: { branch: `b${v}` } }), /\.ref\.branch$/],
   ];
   for (const [what, make, field] of positions) {
     it(what, () => {
