@@ -5,6 +5,7 @@ import type { Play, Playbook } from '../compiler/playbook.ts';
 import { type RenderedPlan, renderPlan } from '../compiler/render.ts';
 import type { Become, Host } from '../compiler/host.ts';
 import type { Serial } from '../runner/batches.ts';
+import { diskFiles } from './local-files.ts';
 
 /** A host with what bosun will run on it. */
 export interface Target {
@@ -42,9 +43,11 @@ export function resolveTargets(
       byHost.set(host.name, entry);
     }
   }
+  // One reader for the whole run: a role's local files are read once, however many hosts it targets.
+  const files = diskFiles();
   return [...byHost.values()].map(({ host, plays }) => {
     try {
-      const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }) });
+      const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }), files });
       return { host, plays, plan, rendered: renderPlan(plan), become: becomeOf(host, plays) };
     } catch (error) {
       if (error instanceof BosunError && error.host === undefined) {

@@ -1,5 +1,6 @@
 import type { Host } from './host.ts';
 import { BosunError, ValidationError } from './errors.ts';
+import { type LocalFiles, NO_LOCAL_FILES } from './local-files.ts';
 import { checkRoles } from './playbook-check.ts';
 import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
@@ -10,6 +11,11 @@ import type { HandlerStep, Step } from './step.ts';
 export interface CompileOptions {
   /** Keep only steps with one of these tags (handlers are always kept). */
   readonly tags?: readonly string[];
+  /**
+   * The files roles bring from their folders (copy sources, templates, archives), read by
+   * the caller: the compiler does no I/O. Without it, such a resource is a compile error.
+   */
+  readonly files?: LocalFiles;
 }
 
 /**
@@ -19,20 +25,25 @@ export interface CompileOptions {
 export function compilePlan(host: Host, plays: readonly Play[], options: CompileOptions = {}): Plan {
   const steps: Step[] = [];
   const handlers: HandlerStep[] = [];
+  const files = options.files ?? NO_LOCAL_FILES;
   for (const play of plays) {
     const where = `play ${JSON.stringify(play.name)}: roles`;
     const roles = typeof play.roles === 'function' ? checkRoles(rolesFor(play, host), `${where}(${host.name})`) : play.roles;
     for (const role of roles) {
       for (const [index, resource] of role.resources.entries()) {
-        const step = withRoleTags(
-          located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
-          role.tags,
-        );
-        if (selected(step, options.tags)) steps.push(step);
+        for (const compiled of located(() => compileResource(resource, files), `role ${JSON.stringify(role.name)}: resources[${index}]`)) {
+          const step = withRoleTags(compiled, role.tags);
+          if (selected(step, options.tags)) steps.push(step);
+        }
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
-        const step = compileResource(handler.resource);
+        const [step, ...more] = compileResource(handler.resource, files);
+        if (step === undefined || more.length > 0)
+          throw new ValidationError(
+            `handler ${JSON.stringify(handler.name)}: resource`,
+            'must be a resource of one step (a copied directory tree is one step per entry)',
+          );
         // A handler runs at the end, when every step has run: there is nothing left for it to notify.
         if (step.notify.length > 0)
           throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');

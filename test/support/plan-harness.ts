@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { access, chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { diskFiles } from '../../cli/local-files.ts';
 import { compilePlan, type CompileOptions } from '../../compiler/compile-plan.ts';
 import type { Mode, Plan } from '../../compiler/plan.ts';
 import type { Handler, Role } from '../../compiler/playbook.ts';
@@ -42,7 +43,10 @@ export function planOf(
     ...(options.handlers && { handlers: options.handlers }),
     ...(options.tags && { tags: options.tags }),
   };
-  return compilePlan(testHost(options.root), [{ name: 'test', hosts: 'all', roles: [role] }], options.compile ?? {});
+  return compilePlan(testHost(options.root), [{ name: 'test', hosts: 'all', roles: [role] }], {
+    files: diskFiles(),
+    ...options.compile,
+  });
 }
 
 /** What a run gave: the host result, the log text and the script that ran. */
