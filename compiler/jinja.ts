@@ -1,10 +1,13 @@
 import nunjucks from 'nunjucks';
 import { ValidationError } from './errors.ts';
+import { JINJA_FILTERS } from './jinja-builtins.ts';
 import { ANSIBLE_FILTERS } from './jinja-filters.ts';
+import { installAnsibleRuntime } from './jinja-runtime.ts';
+import { JINJA_TESTS } from './jinja-tests.ts';
 import { freeVariables } from './jinja-variables.ts';
 
-// Python-style literals and methods (True, None, 'a,b'.split(',')), as Ansible's templates use.
-nunjucks.installJinjaCompat();
+// Python-style literals and methods (True, None, 'a,b'.split(',')), and output as Ansible writes it.
+installAnsibleRuntime();
 
 /** Where a template came from, for errors: a file (and the field that named it). */
 export interface JinjaSource {
@@ -73,7 +76,10 @@ const GLOBALS = new Set(['range', 'cycler', 'joiner', 'True', 'False', 'None', '
 
 function environment(holder?: { value?: unknown }): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
-  for (const [name, filter] of Object.entries(ANSIBLE_FILTERS)) env.addFilter(name, filter);
+  for (const [name, filter] of Object.entries({ ...JINJA_FILTERS, ...ANSIBLE_FILTERS })) env.addFilter(name, filter);
+  // addTest is nunjucks' own (its published types leave it out).
+  const tests = env as unknown as { addTest(name: string, test: (...args: never[]) => boolean): void };
+  for (const [name, test] of Object.entries(JINJA_TESTS)) tests.addTest(name, test);
   if (holder !== undefined)
     env.addFilter('__bosun_capture', (value: unknown) => {
       holder.value = value;
