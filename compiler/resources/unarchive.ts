@@ -157,7 +157,7 @@ export function compileUnarchive(resource: UnarchiveResource, files: LocalFiles)
       extract(format, path, strip),
       code('_bosun_dir=${_bosun_pending%/*}/unarchive'),
       code('mkdir -p "$_bosun_dir" && _bosun_new=$(mktemp "$_bosun_dir/.bosun.XXXXXX") || exit 1'),
-      sh`{ printf '%s\\n' ${header}; ${list(format)} | ${stripped(strip)} | while IFS= read -r _bosun_e; do`,
+      sh`{ printf '%s\\n' ${header}; ${list(format)} | ${entries(strip)} | while IFS= read -r _bosun_e; do`,
       sh`  if [ -n "$_bosun_e" ] && { [ -e ${path}/"$_bosun_e" ] || [ -L ${path}/"$_bosun_e" ]; }; then printf '%s\\n' "$_bosun_e"; fi`,
       code('done; } >"$_bosun_new" || exit 1'),
       chownEntries(path, wanted.owner, wanted.group),
@@ -188,10 +188,17 @@ function list(format: ArchiveFormat): Shell {
   );
 }
 
-/** Drops `strip` leading components of each listed name, as tar did when extracting. */
-function stripped(strip: number): Shell {
-  if (strip === 0) return code('cat');
-  return sh`awk ${`{ s = $0; for (i = 0; i < ${strip}; i++) { k = index(s, "/"); if (k == 0) { s = ""; break }; s = substr(s, k + 1) }; if (s != "") print s }`}`;
+/**
+ * Each listed name with `strip` leading components dropped (as tar did when extracting), after
+ * the directories above it, once each: an archive need not list the directories its files are
+ * in, and those belong to the owner too.
+ */
+function entries(strip: number): Shell {
+  return sh`awk ${`{ s = $0; for (i = 0; i < ${strip}; i++) { k = index(s, "/"); if (k == 0) { s = ""; break }; s = substr(s, k + 1) }
+  if (s == "") next
+  n = split(s, part, "/"); p = ""
+  for (j = 1; j < n; j++) { if (part[j] == "") continue; p = p part[j] "/"; if (!seen[p]++) print p }
+  if (!seen[s]++) print s }`}`;
 }
 
 /** Gives every recorded entry the wanted owner and group, links themselves rather than what they point to. */
