@@ -20,6 +20,13 @@ interface IsNode {
   readonly right: { readonly name?: { readonly value: string }; readonly value?: string; readonly args?: unknown };
 }
 
+/** The part of nunjucks' parser that reads `{% raw %}…{% endraw %}`, and the lexer under it. */
+interface RawParser {
+  parseRaw(tagName?: string): { readonly children: { value: string }[] };
+  advanceAfterBlockEnd(name?: string): { readonly value: string };
+  readonly tokens: { readonly str: string; readonly index: number; readonly trimBlocks: boolean; forward(): void };
+}
+
 /** Python's list methods that change the list in place and give None (Jinja2's `{{ xs.append(1) or '' }}` prints nothing). */
 const LIST_METHODS: Readonly<Record<string, (this: unknown[], ...args: unknown[]) => unknown>> = {
   append(item) {
@@ -65,6 +72,7 @@ export function installAnsibleRuntime(): void {
     return compatLookup.call(this, object, name, ...rest);
   };
   runtime.suppressValue = (value) => outputText(value);
+  jinjaRawBlocks();
   // nunjucks writes a test's arguments without commas between them, so `v is version('1.2', '>=')`
   // does not compile; the same code, with the arguments as a list.
   const compiler = (nunjucks as unknown as { compiler: { Compiler: { prototype: IsCompiler } } }).compiler.Compiler.prototype;
@@ -78,5 +86,43 @@ export function installAnsibleRuntime(): void {
   runtime.ensureDefined = (value, line, column) => {
     if (value === undefined) throw new nunjucks.lib.TemplateError('attempted to output null or undefined value', line + 1, column + 1);
     return value;
+  };
+}
+
+/**
+ * `{% raw %}…{% endraw %}` as Jinja2 reads it with trim_blocks: the newline right after
+ * `{% raw %}` is content (nunjucks' lexer drops it), `{% raw -%}` strips the whitespace that
+ * follows, and the newline after `{% endraw %}` goes, as after any block tag (nunjucks keeps it).
+ */
+function jinjaRawBlocks(): void {
+  const parser = (nunjucks as unknown as { parser: { Parser: { prototype: RawParser } } }).parser.Parser.prototype;
+  const parseRaw = parser.parseRaw;
+  parser.parseRaw = function jinjaRaw(this: RawParser, tagName) {
+    let dropped = '';
+    let strip = false;
+    const advance = this.advanceAfterBlockEnd;
+    this.advanceAfterBlockEnd = function advanced(this: RawParser, name) {
+      const end = advance.call(this, name);
+      const { str, index } = this.tokens;
+      const skipped = str.slice(index - 2, index) === '\r\n' ? '\r\n' : str.slice(index - 1, index);
+      strip = end.value.startsWith('-');
+      const closed = str.slice(0, index - skipped.length).endsWith(end.value);
+      if (this.tokens.trimBlocks && !strip && closed && (skipped === '\n' || skipped === '\r\n')) dropped = skipped;
+      this.advanceAfterBlockEnd = advance;
+      return end;
+    };
+    try {
+      const output = parseRaw.call(this, tagName);
+      const data = output.children[0];
+      if (data !== undefined) data.value = strip ? data.value.replace(/^\s+/, '') : dropped + data.value;
+      const { str, index } = this.tokens;
+      if (this.tokens.trimBlocks) {
+        const after = str.startsWith('\r\n', index) ? 2 : Number(str[index] === '\n');
+        for (let k = 0; k < after; k += 1) this.tokens.forward();
+      }
+      return output;
+    } finally {
+      this.advanceAfterBlockEnd = advance;
+    }
   };
 }

@@ -24,9 +24,12 @@ export interface JinjaSource {
  * strict undefined is; so is any other template error.
  */
 export function renderJinja(source: string, vars: Readonly<Record<string, unknown>>, where: JinjaSource): string {
-  refuseUndefined(source, vars, where);
+  // Jinja2 writes the template's own line endings (CRLF, CR) as \n, Ansible's newline_sequence;
+  // values keep theirs.
+  const text = source.replace(/\r\n?/g, '\n');
+  refuseUndefined(text, vars, where);
   try {
-    return new nunjucks.Template(source, environment(), where.file ?? where.field, true).render({ ...vars });
+    return new nunjucks.Template(text, environment(), where.file ?? where.field, true).render({ ...vars });
   } catch (error) {
     throw jinjaError(error, where);
   }

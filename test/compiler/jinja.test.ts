@@ -72,6 +72,9 @@ describe('jinja', () => {
       ],
       // Python's list methods give None.
       ['{% set xs = [] %}{{ xs.append(1) }}{{ xs.extend([2, 3]) }}{{ xs.insert(0, 0) }}{{ xs.pop() }} {{ xs }}', {}, '3 [0, 1, 2]'],
+      // Raw blocks and line endings as Jinja2 reads them.
+      ['{% raw %}\n{{ x }}{% endraw %}\n|{% raw -%}\n  y{% endraw %}', {}, '\n{{ x }}|y'],
+      ['a\r\nb\rc{{ v }}', { v: '\r\n' }, 'a\nb\nc\r\n'],
       // trim_blocks as in Ansible: the newline after a block tag is removed.
       ['{% if true %}\nline\n{% endif %}\nend', {}, 'line\nend'],
     ];

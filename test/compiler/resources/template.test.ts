@@ -52,6 +52,8 @@ hosts={{ "%s:%d" | format(sites[0].names[0], sites[0].port) }} upper={{ name | u
 {% set seen = [] %}{{ seen.append(1) }}[{{ seen }}]
 {# a comment #}last line without a newline`,
   'trailing.j2': 'two trailing newlines\n\n',
+  'raw.j2': '{% raw %}\n{{ $labels.instance }} {% if %}{% endraw %}\nafter\n{% raw -%}\n   stripped{% endraw %}|\n',
+  'crlf.j2': 'windows\r\nline endings\rand {{ "a\r\nstring" }}\r\n',
 };
 
 const VARS = {
