@@ -23,7 +23,8 @@ export async function makeArchive(format: 'tar.gz' | 'tar.xz' | 'zip', entries: 
     const made =
       format === 'zip'
         ? await execa('zip', ['-q', '-r', '-', ...names], { cwd: dir, encoding: 'buffer' })
-        : await execa('tar', [format === 'tar.gz' ? '-czf' : '-cJf', '-', '-C', dir, ...names], { encoding: 'buffer' });
+        : // --no-unquote: GNU tar would read a backslash in a name as an escape.
+          await execa('tar', [format === 'tar.gz' ? '-czf' : '-cJf', '-', '--no-unquote', '-C', dir, ...names], { encoding: 'buffer' });
     return Buffer.from(made.stdout);
   } finally {
     await dispose();
