@@ -55,7 +55,7 @@ export function localPath(value: unknown, field: string): string {
     throw new ValidationError(
       field,
       `must be an absolute path or a file: URL, got ${JSON.stringify(value) ?? String(value)} ` +
-        "(a relative path would depend on where bosun runs: use new URL('./files/name', import.meta.url))",
+        "(a relative path would depend on where bosun runs: name the role's files from its own module's URL or directory)",
     );
   }
   if (value.includes('\0')) throw new ValidationError(field, 'contains a NUL byte');
