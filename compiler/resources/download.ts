@@ -3,7 +3,7 @@ import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { type AbsolutePath, absolutePath, keysOf, knownKeys, textOrSecret } from '../validate.ts';
-import { type AttributeProps, attributesApply, attributesCheck, wantedAttributes } from './attributes.ts';
+import { type AttributeProps, attributesApply, attributesCheck, attributesSet, wantedAttributes } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { placeable, writeAtomically } from './file.ts';
 
@@ -100,6 +100,8 @@ export function compileDownload(resource: DownloadResource): Step {
   const wanted = wantedAttributes(resource, where);
   const tmp = code('"$_bosun_tmp"');
   const neither = 'neither curl nor wget is on this host: install one before this step (packages({ names: ["curl"] }))';
+  // The file is there with the wanted checksum (a link is never taken for it).
+  const fetched = sh`[ -f ${path} ] && [ ! -L ${path} ] && [ "$(${checksumCommand(checksum.algorithm, path)})" = ${checksum.hex} ]`;
   const mismatch = code(`'bosun: the download has ${checksum.algorithm} %s, not %s: %s is left as it was\\n'`);
   return {
     name: `download ${path}`,
@@ -107,25 +109,30 @@ export function compileDownload(resource: DownloadResource): Step {
     ...commonFields(resource, where),
     check: lines(
       placeable(path),
-      sh`if [ ! -f ${path} ] || [ -L ${path} ] || [ "$(${checksumCommand(checksum.algorithm, path)})" != ${checksum.hex} ]; then`,
+      sh`if ! { ${fetched}; }; then`,
       sh`  _bosun_needs_command ${neither} curl wget`,
       code('  exit 1'),
       code('fi'),
       attributesCheck(path, wanted),
     ),
     makes: [path],
-    apply: writeAtomically(
-      path,
-      lines(
-        code('{'),
-        sh`if command -v curl >/dev/null 2>&1; then curl --fail --silent --show-error --location --globoff --output ${tmp} ${url}`,
-        // wget -q says nothing about a failure: its exit code is all there is to tell.
-        sh`elif command -v wget >/dev/null 2>&1; then wget -q -O ${tmp} ${url} || { _bosun_rc=$?; printf 'bosun: wget failed (exit %s: 4 is a network failure, 8 an error response from the server)\\n' "$_bosun_rc" >&2; false; }`,
-        sh`else printf 'bosun: %s\\n' ${neither} >&2; false; fi`,
-        sh`} && _bosun_sum=$(${checksumCommand(checksum.algorithm, tmp)}) && { [ "$_bosun_sum" = ${checksum.hex} ] || { printf ${mismatch} "$_bosun_sum" ${checksum.hex} ${path} >&2; false; }; }`,
-      ),
-      attributesApply(tmp, path, wanted, '644'),
-    ),
+    // A file that has the checksum but not the attributes gets the attributes, and is not fetched again.
+    apply: sh`if ${fetched}; then
+${attributesSet(path, wanted)}
+else
+${writeAtomically(
+  path,
+  lines(
+    code('{'),
+    sh`if command -v curl >/dev/null 2>&1; then curl --fail --silent --show-error --location --globoff --output ${tmp} ${url}`,
+    // wget -q says nothing about a failure: its exit code is all there is to tell.
+    sh`elif command -v wget >/dev/null 2>&1; then wget -q -O ${tmp} ${url} || { _bosun_rc=$?; printf 'bosun: wget failed (exit %s: 4 is a network failure, 8 an error response from the server)\\n' "$_bosun_rc" >&2; false; }`,
+    sh`else printf 'bosun: %s\\n' ${neither} >&2; false; fi`,
+    sh`} && _bosun_sum=$(${checksumCommand(checksum.algorithm, tmp)}) && { [ "$_bosun_sum" = ${checksum.hex} ] || { printf ${mismatch} "$_bosun_sum" ${checksum.hex} ${path} >&2; false; }; }`,
+  ),
+  attributesApply(tmp, path, wanted, '644'),
+)}
+fi`,
   };
 }
 

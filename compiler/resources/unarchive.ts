@@ -120,8 +120,32 @@ export function compileUnarchive(resource: UnarchiveResource, files: LocalFiles)
   const header = code(`"$_bosun_sum ${digest(settings).slice(0, 16)}"`);
   const record = code(`"\${_bosun_pending%/*}/unarchive/${digest(`${path}\0${posix.basename(name)}`).slice(0, 32)}"`);
   const sum = local ? sh`_bosun_sum=${local.data.sha256}` : sh`_bosun_sum=$(${checksumCommand('sha256', remote!)}) || exit 1`;
+  // Extracted by this archive with these settings, and every entry still there.
+  const recorded = sh`[ -d ${path} ] && [ -f ${record} ] && [ "$(head -n 1 ${record})" = ${header} ] && ${entriesExist(path, record)}`;
   const tools = TOOLS[format];
   const notDirectory = `${path} exists and is not a directory`;
+  const extraction = lines(
+    sh`if [ -e ${path} ] && [ ! -d ${path} ]; then printf 'bosun: %s\\n' ${notDirectory} >&2; exit 1; fi`,
+    sh`mkdir -p ${path} || exit 1`,
+    code("_bosun_archive='' _bosun_archive_tmp='' _bosun_new=''"),
+    code(`trap '[ -z "$_bosun_new" ] || rm -f "$_bosun_new"; [ -z "$_bosun_archive_tmp" ] || rm -f "$_bosun_archive"' EXIT HUP INT TERM`),
+    local
+      ? lines(
+          sh`_bosun_archive=$(mktemp ${`${posix.dirname(path)}/.bosun.XXXXXX`.replace(/^\/\//, '/')}) || exit 1`,
+          code('_bosun_archive_tmp=1'),
+          sh`${payloadOut(local.data)} >"$_bosun_archive" || exit 1`,
+        )
+      : sh`_bosun_archive=${remote!}`,
+    extract(format, path, strip),
+    code('_bosun_dir=${_bosun_pending%/*}/unarchive'),
+    code('mkdir -p "$_bosun_dir" && _bosun_new=$(mktemp "$_bosun_dir/.bosun.XXXXXX") || exit 1'),
+    sh`{ printf '%s\\n' ${header}; ${list(format)} | ${entries(strip)} | while IFS= read -r _bosun_e; do`,
+    sh`  if [ -n "$_bosun_e" ] && { [ -e ${path}/"$_bosun_e" ] || [ -L ${path}/"$_bosun_e" ]; }; then printf '%s\\n' "$_bosun_e"; fi`,
+    code('done; } >"$_bosun_new" || exit 1'),
+    chownEntries(path, wanted.owner, wanted.group),
+    attributesSet(path, wanted),
+    sh`mv -f "$_bosun_new" ${record} || exit 1`,
+  );
   return {
     name: `unarchive ${path}`,
     resource: 'unarchive',
@@ -131,7 +155,7 @@ export function compileUnarchive(resource: UnarchiveResource, files: LocalFiles)
       remote &&
         sh`_bosun_needs file ${remote} ${`${remote} does not exist: the archive must be on the host (a download before this step)`}`,
       sum,
-      sh`if ! { [ -d ${path} ] && [ -f ${record} ] && [ "$(head -n 1 ${record})" = ${header} ] && ${entriesExist(path, record)}; }; then`,
+      sh`if ! { ${recorded}; }; then`,
       ...tools.commands.map(
         (command) =>
           sh`  _bosun_needs_command ${`${command} is not on this host, and a ${format} archive needs it: install it before this step`} ${command}`,
@@ -140,29 +164,15 @@ export function compileUnarchive(resource: UnarchiveResource, files: LocalFiles)
       code('fi'),
       attributesCheck(path, wanted),
     ),
-    // The entries are known only once extracted: later steps in check mode may find anything under path.
+    // No `makes`: the entries are known only once extracted, so later steps in check mode may find
+    // anything under path. Extracted already, with only the directory's attributes off: those are set, nothing is extracted.
     apply: lines(
-      sh`if [ -e ${path} ] && [ ! -d ${path} ]; then printf 'bosun: %s\\n' ${notDirectory} >&2; exit 1; fi`,
-      sh`mkdir -p ${path} || exit 1`,
-      code("_bosun_archive='' _bosun_archive_tmp='' _bosun_new=''"),
-      code(`trap '[ -z "$_bosun_new" ] || rm -f "$_bosun_new"; [ -z "$_bosun_archive_tmp" ] || rm -f "$_bosun_archive"' EXIT HUP INT TERM`),
-      local
-        ? lines(
-            sh`_bosun_archive=$(mktemp ${`${posix.dirname(path)}/.bosun.XXXXXX`.replace(/^\/\//, '/')}) || exit 1`,
-            code('_bosun_archive_tmp=1'),
-            sh`${payloadOut(local.data)} >"$_bosun_archive" || exit 1`,
-          )
-        : sh`_bosun_archive=${remote!}`,
       sum,
-      extract(format, path, strip),
-      code('_bosun_dir=${_bosun_pending%/*}/unarchive'),
-      code('mkdir -p "$_bosun_dir" && _bosun_new=$(mktemp "$_bosun_dir/.bosun.XXXXXX") || exit 1'),
-      sh`{ printf '%s\\n' ${header}; ${list(format)} | ${entries(strip)} | while IFS= read -r _bosun_e; do`,
-      sh`  if [ -n "$_bosun_e" ] && { [ -e ${path}/"$_bosun_e" ] || [ -L ${path}/"$_bosun_e" ]; }; then printf '%s\\n' "$_bosun_e"; fi`,
-      code('done; } >"$_bosun_new" || exit 1'),
-      chownEntries(path, wanted.owner, wanted.group),
-      attributesSet(path, wanted),
-      sh`mv -f "$_bosun_new" ${record} || exit 1`,
+      sh`if ${recorded}; then
+${attributesSet(path, wanted)}
+else
+${extraction}
+fi`,
     ),
   };
 }

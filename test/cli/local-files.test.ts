@@ -51,7 +51,9 @@ describe('cli: files a role brings (copy, template)', function () {
     await writeFile(join(root, 'role/app.conf.j2'), 'host={{ host }}\nuser={{ user }}\n');
     const undefinedVariable = await bosun('check', playbook, '-i', inventory, '--no-typecheck');
     expect(undefinedVariable.code).to.equal(1);
-    expect(undefinedVariable.stderr).to.contain(`${root}/role/app.conf.j2:2:9:`).and.to.contain(`template(${root}/h1/etc/app.conf).src: 'user' is undefined`);
+    expect(undefinedVariable.stderr)
+      .to.contain(`${root}/role/app.conf.j2:2:9:`)
+      .and.to.contain(`template(${root}/h1/etc/app.conf).src: 'user' is undefined`);
     await rm(join(root, 'role/motd'));
     const missing = await bosun('apply', playbook, '-i', inventory, '--no-typecheck');
     expect(missing.code).to.equal(1);

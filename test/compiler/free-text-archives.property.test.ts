@@ -25,7 +25,10 @@ describe('compiler: random entry names, bytes and directories through unarchive 
 
   it('a tar.gz of random names and bytes, into a directory of a random name', async () => {
     let run = 0;
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 200 }), shellText.map((text) => Buffer.from(text, 'utf8')));
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      shellText.map((text) => Buffer.from(text, 'utf8')),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fileName, fileName, bytes), { minLength: 3, maxLength: 3 }), fileName, async (entries, into) => {
         run += 1;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../../compiler/errors.ts';
 import type { Resource } from '../../../compiler/resource.ts';
-import { copy } from '../../../index.ts';
+import { copy, handler } from '../../../index.ts';
 import {
   type AbsolutePath,
   assertConverges,
@@ -97,6 +97,15 @@ describe('compiler/resources/copy', () => {
         expect(error.message).to.match(problem);
       });
     }
+
+    it('a handler cannot be a tree (one step per entry); a single file can', async () => {
+      await mkdir(`${src}/handler-tree`, { recursive: true });
+      await writeFile(`${src}/handler-file`, 'x');
+      await writeFile(`${src}/handler-tree/a`, 'a');
+      const tree = handler('reload', copy({ tree: `${src}/handler-tree`, path: '/etc/x' }));
+      expect(thrown(() => planOf([], { handlers: [tree] })).message).to.match(/handler "reload": resource: must be a resource of one step/);
+      expect(planOf([], { handlers: [handler('reload', copy({ src: `${src}/handler-file`, path: '/etc/x' }))] }).handlers).to.have.length(1);
+    });
 
     it('a src that is a directory, or a tree that is a file, says which it is', async () => {
       await mkdir(`${src}/a-dir`, { recursive: true });

@@ -181,6 +181,16 @@ describe('compiler/resources/download', () => {
       expect(server.requests).to.deep.equal([]);
     });
 
+    it('a file with the checksum but another mode gets the mode, and is not fetched again', async () => {
+      await writeFile(`${dir}/app.bin`, BODY, { mode: 0o644 });
+      const plan = planOf([
+        download({ url: `${server.origin}/files/all%20bytes.bin?v=[1]`, path: `${dir}/app.bin`, sha256: sha256(BODY), mode: '0600' }),
+      ]);
+      await assertConverges(plan, local, tree);
+      expect(server.requests).to.deep.equal([]);
+      expect((await stat(`${dir}/app.bin`)).mode & 0o777).to.equal(0o600);
+    });
+
     it('a secret URL is masked in the printed script', async () => {
       const url = `${server.origin}/files/new.bin`;
       const rendered = renderPlan(planOf([download({ url: secret(url), path: `${dir}/x`, sha256: sha256('new version\n') })]));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { lstat, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../../../compiler/errors.ts';
 import type { Resource } from '../../../compiler/resource.ts';
@@ -105,19 +105,13 @@ describe('compiler/resources/unarchive', () => {
     before(async () => (root = await chrootRoot()));
     after(() => root?.dispose());
     const records = async (): Promise<string[]> => readdir(join(root.root, 'var/lib/bosun/unarchive')).catch(() => []);
+    /** The Solr tarball of ENTRIES into /opt/solr, as the tests below declare it. */
+    const solr = (): Resource =>
+      unarchive({ src: `${src}/solr-9.4.tar.gz`, path: '/opt/solr', stripComponents: 1, owner: 'nobody', group: 'nogroup', mode: '0750' });
 
     it('a local .tar.gz arrives byte-exact, owned as asked, its modes kept; converges; check mode writes nothing', async () => {
       await writeFile(`${src}/solr-9.4.tar.gz`, await makeArchive('tar.gz', ENTRIES));
-      const plan = planOf([
-        unarchive({
-          src: `${src}/solr-9.4.tar.gz`,
-          path: '/opt/solr',
-          stripComponents: 1,
-          owner: 'nobody',
-          group: 'nogroup',
-          mode: '0750',
-        }),
-      ]);
+      const plan = planOf([solr()]);
       await assertConverges(plan, root.transport, root.tree);
       const opt = join(root.root, 'opt/solr');
       expect((await readdir(opt)).sort()).to.deep.equal(['bin', 'conf', 'lib', 'logs']);
@@ -133,16 +127,7 @@ describe('compiler/resources/unarchive', () => {
 
     it('a file of the archive deleted by hand is drift and comes back; one edited by hand is not looked at', async () => {
       const opt = join(root.root, 'opt/solr');
-      const plan = planOf([
-        unarchive({
-          src: `${src}/solr-9.4.tar.gz`,
-          path: '/opt/solr',
-          stripComponents: 1,
-          owner: 'nobody',
-          group: 'nogroup',
-          mode: '0750',
-        }),
-      ]);
+      const plan = planOf([solr()]);
       await writeFile(join(opt, 'bin/solr'), 'edited by hand\n');
       expect(statuses(await runPlan(plan, root.transport, 'check'))).to.deep.equal(['ok']);
       await rm(join(opt, 'lib/all bytes.bin'));
@@ -155,24 +140,22 @@ describe('compiler/resources/unarchive', () => {
       expect(await readFile(join(opt, 'bin/solr'), 'utf8')).to.equal('#!/bin/sh\necho solr\n');
     });
 
+    it("only the directory's mode off: it is set, and nothing is extracted", async () => {
+      const opt = join(root.root, 'opt/solr');
+      const plan = planOf([solr()]);
+      await writeFile(join(opt, 'bin/solr'), 'edited by hand\n');
+      await chmod(opt, 0o700);
+      await assertConverges(plan, root.transport, root.tree);
+      expect((await stat(opt)).mode & 0o777).to.equal(0o750);
+      expect(await readFile(join(opt, 'bin/solr'), 'utf8')).to.equal('edited by hand\n');
+      await writeFile(join(opt, 'bin/solr'), '#!/bin/sh\necho solr\n');
+    });
+
     it('a new archive, or new settings, extract again; files the archive does not have are left alone', async () => {
       const opt = join(root.root, 'opt/solr');
       await writeFile(join(opt, 'logs/solr.log'), 'mine\n');
       await writeFile(`${src}/solr-9.4.tar.gz`, await makeArchive('tar.gz', { ...ENTRIES, 'solr-9.4/NEW.txt': 'new in this version\n' }));
-      await assertConverges(
-        planOf([
-          unarchive({
-            src: `${src}/solr-9.4.tar.gz`,
-            path: '/opt/solr',
-            stripComponents: 1,
-            owner: 'nobody',
-            group: 'nogroup',
-            mode: '0750',
-          }),
-        ]),
-        root.transport,
-        root.tree,
-      );
+      await assertConverges(planOf([solr()]), root.transport, root.tree);
       expect(await readFile(join(opt, 'NEW.txt'), 'utf8')).to.equal('new in this version\n');
       expect(await readFile(join(opt, 'logs/solr.log'), 'utf8')).to.equal('mine\n');
       // Another owner is another setting: extracted again, every entry given to it.
