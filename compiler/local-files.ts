@@ -12,18 +12,25 @@ export type LocalPath = URL | AbsolutePath;
 /** What is at a local path, as data: the compiler reads the controller's disk only through this. */
 export type LocalNode =
   | {
+      /** A regular file (a link to one is followed). */
       readonly kind: 'file';
+      /** Its content, exactly. */
       readonly bytes: Uint8Array;
       /** The owner may execute it (copied files keep that as their default mode 0755). */
       readonly executable: boolean;
     }
   | {
+      /** A directory (a link to one is followed). */
       readonly kind: 'directory';
       /** The names in it (no `.` or `..`), in any order. */
       readonly entries: readonly string[];
     }
-  | { readonly kind: 'missing' }
   | {
+      /** Nothing is there. */
+      readonly kind: 'missing';
+    }
+  | {
+      /** Something is there that cannot be read as a file or a directory. */
       readonly kind: 'unreadable';
       /** Why, in words: permission denied, a device, … */
       readonly reason: string;
@@ -85,7 +92,10 @@ export function localTree(files: LocalFiles, top: string, field: string): LocalT
   if (root.kind !== 'directory') throw new ValidationError(field, `${top}: ${problem(root, 'a directory')}`);
   const found: LocalTreeEntry[] = [];
   // sort() without a comparer orders by UTF-16 code units: the same on every machine and locale.
-  const walk = (relative: string, names: readonly string[]): void => {
+  const walk = (relative: string, names: readonly string[], depth = 0): void => {
+    // Links are followed: one that points above itself would make the tree endless.
+    if (depth > 64)
+      throw new ValidationError(field, `${top}/${relative}: deeper than 64 directories (a symbolic link to a directory above it?)`);
     for (const name of [...names].sort()) {
       const path = relative === '' ? name : `${relative}/${name}`;
       const node = files.read(`${top.replace(/\/+$/, '')}/${path}`);
@@ -93,7 +103,7 @@ export function localTree(files: LocalFiles, top: string, field: string): LocalT
         throw new ValidationError(field, `${top.replace(/\/+$/, '')}/${path}: ${problem(node, 'a file or a directory')}`);
       }
       found.push({ path, node });
-      if (node.kind === 'directory') walk(path, node.entries);
+      if (node.kind === 'directory') walk(path, node.entries, depth + 1);
     }
   };
   walk('', root.entries);

@@ -16,8 +16,11 @@ export interface AttributeProps {
 
 /** Attributes checked: the mode as `stat -c %a` prints it, owner and group names or ids. */
 export interface Attributes {
+  /** As `stat -c %a` prints it: `640`, `1777`. */
   readonly mode?: string;
+  /** A user name or uid. */
   readonly owner?: string;
+  /** A group name or gid. */
   readonly group?: string;
 }
 

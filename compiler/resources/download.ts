@@ -64,7 +64,9 @@ const KEYS = keysOf<DownloadResource>({
 
 /** A checksum of a file: the algorithm (`sha256sum`, `sha512sum` on the host) and the digest, lowercase hex. */
 export interface Checksum {
+  /** Which digest: the host computes it with `sha256sum` or `sha512sum`. */
   readonly algorithm: 'sha256' | 'sha512';
+  /** The digest, lowercase hexadecimal. */
   readonly hex: string;
 }
 

@@ -67,15 +67,19 @@ export function compileFile(resource: FileResource): Step {
 export interface ContentSpec {
   /** The resource type, which also starts the step's name. */
   readonly resource: string;
+  /** The file on the host. */
   readonly path: AbsolutePath;
   /** The bytes the file must hold. */
   readonly data: Payload;
   /** No diff of the content, and nothing of the current content is sent back. */
   readonly sensitive: boolean;
+  /** Mode, owner and group the file must have (what is not given is kept, or the defaults for a new file). */
   readonly wanted: Attributes;
   /** The mode of a new file when no mode is wanted (`stat -c %a` form). */
   readonly newMode: string;
+  /** The command that must accept the temp file (`"$_bosun_tmp"`) before it replaces the old one. */
   readonly validate?: Shell;
+  /** The resource's handlers and tags, checked. */
   readonly common: { readonly notify: readonly string[]; readonly tags: readonly string[] };
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { chmod, lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, symlink as makeSymlink, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../../compiler/errors.ts';
@@ -104,7 +104,17 @@ describe('compiler/resources/copy', () => {
       await writeFile(`${src}/handler-tree/a`, 'a');
       const tree = handler('reload', copy({ tree: `${src}/handler-tree`, path: '/etc/x' }));
       expect(thrown(() => planOf([], { handlers: [tree] })).message).to.match(/handler "reload": resource: must be a resource of one step/);
-      expect(planOf([], { handlers: [handler('reload', copy({ src: `${src}/handler-file`, path: '/etc/x' }))] }).handlers).to.have.length(1);
+      expect(planOf([], { handlers: [handler('reload', copy({ src: `${src}/handler-file`, path: '/etc/x' }))] }).handlers).to.have.length(
+        1,
+      );
+    });
+
+    it('a tree whose link points above itself is refused, not walked forever', async () => {
+      await mkdir(`${src}/loop/a`, { recursive: true });
+      await makeSymlink(`${src}/loop`, `${src}/loop/a/up`);
+      expect(thrown(() => planOf([copy({ tree: `${src}/loop`, path: '/etc/x' })])).message).to.match(
+        /copy\(\/etc\/x\)\.tree: .*: deeper than 64 directories/,
+      );
     });
 
     it('a src that is a directory, or a tree that is a file, says which it is', async () => {
