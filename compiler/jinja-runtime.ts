@@ -53,7 +53,10 @@ const LIST_METHODS: Readonly<Record<string, (this: unknown[], ...args: unknown[]
   },
 };
 
-let installed = false;
+// Marks nunjucks itself, not this module: a playbook bundle loads its own copy of this module
+// next to the engine's, and the patches below must be made once (wrapping parseRaw twice would
+// keep the newline after {% raw %} twice).
+const INSTALLED = Symbol.for('bosun.jinja-runtime');
 
 /**
  * Makes bosun's nunjucks read templates as Ansible's Jinja2 does: its Jinja2 compatibility
@@ -62,8 +65,9 @@ let installed = false;
  * these in its runtime module, which is shared by the process; bosun alone uses it.
  */
 export function installAnsibleRuntime(): void {
-  if (installed) return;
-  installed = true;
+  const marked = nunjucks as unknown as { [INSTALLED]?: true };
+  if (marked[INSTALLED]) return;
+  marked[INSTALLED] = true;
   nunjucks.installJinjaCompat();
   const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
   const compatLookup = runtime.memberLookup;
