@@ -55,6 +55,15 @@ export type {
   TimeSpan,
   UnitName,
 } from './compiler/resources/systemd-unit.ts';
+export { copy } from './compiler/resources/copy.ts';
+export { template } from './compiler/resources/template.ts';
+export type { TemplateValue } from './compiler/resources/template.ts';
+export { download } from './compiler/resources/download.ts';
+export { unarchive } from './compiler/resources/unarchive.ts';
+export type { ArchiveFormat } from './compiler/resources/unarchive.ts';
+export { attributes } from './compiler/resources/attributes.ts';
+export { touch } from './compiler/resources/touch.ts';
+export type { LocalPath } from './compiler/local-files.ts';
 export type { Host } from './compiler/host.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';

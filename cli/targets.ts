@@ -6,6 +6,7 @@ import { type RenderedPlan, renderPlan } from '../compiler/render.ts';
 import type { Become, Host } from '../compiler/host.ts';
 import { assertSelectionMatches, type StepSelection, selectSteps } from '../compiler/selection.ts';
 import type { Serial } from '../runner/batches.ts';
+import { diskFiles } from '../loader/local-files.ts';
 
 /** A host with what bosun will run on it. */
 export interface Target {
@@ -43,8 +44,10 @@ export function resolveTargets(
       byHost.set(host.name, entry);
     }
   }
+  // One reader for the whole run: a role's local files are read once, however many hosts it targets.
+  const files = diskFiles();
   const compiled = [...byHost.values()].map(({ host, plays }) =>
-    forHost(host, () => ({ host, plays, full: compilePlan(host, plays), become: becomeOf(host, plays) })),
+    forHost(host, () => ({ host, plays, full: compilePlan(host, plays, { files }), become: becomeOf(host, plays) })),
   );
   assertSelectionMatches(
     compiled.map((each) => each.full),

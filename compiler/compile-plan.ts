@@ -1,5 +1,6 @@
 import type { Host } from './host.ts';
 import { BosunError, ValidationError } from './errors.ts';
+import { type LocalFiles, NO_LOCAL_FILES } from './local-files.ts';
 import { checkRoles } from './playbook-check.ts';
 import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
@@ -7,28 +8,41 @@ import type { Play } from './playbook.ts';
 import { compileResource } from './resource.ts';
 import type { HandlerStep, Step } from './step.ts';
 
+/** What the compiler is given besides the host and the plays. */
+export interface CompileOptions {
+  /**
+   * The files roles bring from their folders (copy sources, templates, archives), read by
+   * the caller: the compiler does no I/O. Without it, such a resource is a compile error.
+   */
+  readonly files?: LocalFiles;
+}
+
 /**
  * The plan for one host: every step of every role of every play the host is in, in
  * order, then the handlers. Pure: the same host and plays give the same plan. Which of
  * the steps run (`--tags`, `--skip-tags`, `--start-at-task`) is compiler/selection.ts.
  */
-export function compilePlan(host: Host, plays: readonly Play[]): Plan {
+export function compilePlan(host: Host, plays: readonly Play[], options: CompileOptions = {}): Plan {
   const steps: Step[] = [];
   const handlers: HandlerStep[] = [];
+  const files = options.files ?? NO_LOCAL_FILES;
   for (const play of plays) {
     const where = `play ${JSON.stringify(play.name)}: roles`;
     const roles = typeof play.roles === 'function' ? checkRoles(rolesFor(play, host), `${where}(${host.name})`) : play.roles;
     for (const role of roles) {
       for (const [index, resource] of role.resources.entries()) {
-        const step = withRoleTags(
-          located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
-          role.tags,
-        );
-        steps.push({ ...step, play: play.name, role: role.name });
+        for (const compiled of located(() => compileResource(resource, files), `role ${JSON.stringify(role.name)}: resources[${index}]`)) {
+          steps.push({ ...withRoleTags(compiled, role.tags), play: play.name, role: role.name });
+        }
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
-        const step = compileResource(handler.resource);
+        const [step, ...more] = compileResource(handler.resource, files);
+        if (step === undefined || more.length > 0)
+          throw new ValidationError(
+            `handler ${JSON.stringify(handler.name)}: resource`,
+            'must be a resource of one step (a copied directory tree is one step per entry)',
+          );
         if (step.flushHandlers === true)
           throw new ValidationError(`handler ${JSON.stringify(handler.name)}: resource`, 'a handler cannot flush handlers');
         // A handler runs at the end, when every step has run: there is nothing left for it to notify.

@@ -1,8 +1,13 @@
 import nunjucks from 'nunjucks';
 import { ValidationError } from './errors.ts';
+import { JINJA_FILTERS } from './jinja-builtins.ts';
 import { ANSIBLE_FILTERS } from './jinja-filters.ts';
+import { installAnsibleRuntime } from './jinja-runtime.ts';
+import { JINJA_TESTS } from './jinja-tests.ts';
 import { filtersAndTests, freeVariables } from './jinja-variables.ts';
 
+// Python-style literals and methods (True, None, 'a,b'.split(',')), and output as Ansible writes it.
+installAnsibleRuntime();
 // A playbook bundle carries its own copy of this module over the same nunjucks: patch once.
 const INSTALLED = Symbol.for('bosun.jinja.installed');
 const state = installOnce();
@@ -22,9 +27,12 @@ export interface JinjaSource {
  * strict undefined is; so is any other template error.
  */
 export function renderJinja(source: string, vars: Readonly<Record<string, unknown>>, where: JinjaSource): string {
-  refuseUndefined(source, vars, where);
+  // Jinja2 writes the template's own line endings (CRLF, CR) as \n, Ansible's newline_sequence;
+  // values keep theirs.
+  const text = source.replace(/\r\n?/g, '\n');
+  refuseUndefined(text, vars, where);
   try {
-    return new nunjucks.Template(source, environment(), where.file ?? where.field, true).render({ ...vars });
+    return new nunjucks.Template(text, environment(), where.file ?? where.field, true).render({ ...vars });
   } catch (error) {
     throw jinjaError(error, where);
   }
@@ -120,8 +128,7 @@ interface SharedState {
 }
 
 /**
- * Python-style literals and methods (True, None, 'a,b'.split(',')), as Ansible's templates
- * use (nunjucks' Jinja compatibility), then strict undefined: nunjucks yields undefined
+ * Strict undefined, on top of the Ansible runtime (jinja-runtime.ts): nunjucks yields undefined
  * for a missing attribute and carries on; Jinja's StrictUndefined (Ansible's) fails where it
  * is used. Lookups are wrapped (compiled templates look runtime functions up on the shared
  * runtime object) to record misses while an evaluateJinja runs; guards take their miss
@@ -133,7 +140,6 @@ function installOnce(): SharedState {
   if (existing !== undefined) return existing;
   const shared: SharedState = {};
   runtime[INSTALLED] = shared;
-  nunjucks.installJinjaCompat();
   const member = runtime.memberLookup as (...args: unknown[]) => unknown;
   runtime.memberLookup = function (this: unknown, ...args: unknown[]): unknown {
     // Python's negative index: xs[-1] is the last item.
@@ -219,7 +225,9 @@ interface TestRegistry {
 
 function environment(holder?: { value?: unknown }): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
-  for (const [name, filter] of Object.entries(ANSIBLE_FILTERS)) env.addFilter(name, filter);
+  for (const [name, filter] of Object.entries({ ...JINJA_FILTERS, ...ANSIBLE_FILTERS })) env.addFilter(name, filter);
+  for (const [name, test] of Object.entries(JINJA_TESTS))
+    (env as unknown as TestRegistry).addTest(name, test as (value: unknown) => boolean);
   env.addGlobal('dict', pythonDict);
   if (holder !== undefined) {
     env.addFilter('__bosun_capture', (value: unknown) => {

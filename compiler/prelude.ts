@@ -75,10 +75,15 @@ _bosun_cannot() {
   printf '%s\\n' "$1" | _bosun_data output "$_bosun_step" >&3
   exit ${CANNOT_APPLY}
 }
-# Inside a check: the step needs PATH ($2) to be a file or a directory ($1). When it is not, the
-# step cannot be applied, unless (in check mode) an earlier step that would change may still create it.
+# Inside a check: the step needs PATH ($2) to be a file, a directory or anything at all ($1: file, dir,
+# path). When it is not, the step cannot be applied, unless (in check mode) an earlier step that would
+# change may still create it.
 _bosun_needs() {
-  if [ "$1" = file ]; then [ -f "$2" ] && return 0; else [ -d "$2" ] && return 0; fi
+  case $1 in
+    file) [ -f "$2" ] && return 0 ;;
+    path) [ -e "$2" ] && return 0 ;;
+    *) [ -d "$2" ] && return 0 ;;
+  esac
   if _bosun_checking; then
     [ "$_bosun_boundless" = 1 ] && exit 1
     case $_bosun_made in *"
@@ -87,6 +92,15 @@ $2
 $2/"*) exit 1 ;; esac
   fi
   _bosun_cannot "$3"
+}
+# Inside a check: the step needs one of the commands $2… on this host ($1 says so in words). When none
+# is there, the step cannot be applied, unless (in check mode) an earlier step may install anything.
+_bosun_needs_command() {
+  _bosun_why=$1
+  shift
+  for _bosun_c in "$@"; do command -v "$_bosun_c" >/dev/null 2>&1 && return 0; done
+  if _bosun_checking && [ "$_bosun_boundless" = 1 ]; then exit 1; fi
+  _bosun_cannot "$_bosun_why"
 }
 # Check mode, after a step reported would-change: what it may create, for the steps after it.
 _bosun_may_make() {

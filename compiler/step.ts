@@ -59,6 +59,11 @@ export interface StepDiff {
   readonly desired?: string;
   /** Content is sensitive: the host sends nothing and the diff is masked. */
   readonly sensitive: boolean;
+  /**
+   * The desired content is binary (not UTF-8, or with NUL bytes), of this size: the host sends
+   * only the current size, and the diff says whether and how the size changes.
+   */
+  readonly binary?: { readonly size: number };
 }
 
 export type { StepStatus } from './protocol.ts';

@@ -17,10 +17,65 @@ describe('jinja', () => {
       ["{{ xs[-1] }} {{ '10.0.0.7'.split('.')[-2] }}", { xs: [1, 2, 3] }, '3 0'],
       ['{{ "a-b" | regex_replace("-(b)", "_\\\\1") }}', {}, 'a_b'],
       ['{{ "$x" | regex_replace("x", "$1") }}', {}, '$$1'],
-      ['{{ on | ternary("yes", "no") }} {{ "Yes" | bool }}', { on: false }, 'no true'],
+      ['{{ on | ternary("yes", "no") }} {{ "Yes" | bool }}', { on: false }, 'no True'],
       ['{{ xs | join(",") }} {{ "a,b".split(",") | length }}', { xs: [1, 2] }, '1,2 2'],
-      ['{{ m | to_json }}', { m: { a: [1, true, null] } }, '{"a":[1,true,null]}'],
-      ['{{ "/etc/nginx/nginx.conf" | basename }} {{ None is none }} {{ True }}', {}, 'nginx.conf true true'],
+      [
+        '{{ m | to_json }} {{ m | to_nice_json(indent=2) }}',
+        { m: { b: 'é', a: [1, true, null] } },
+        '{"b": "\\u00e9", "a": [1, true, null]} {\n  "a": [\n    1,\n    true,\n    null\n  ],\n  "b": "\\u00e9"\n}',
+      ],
+      ['{{ "/etc/nginx/nginx.conf" | basename }} {{ None is none }} {{ True }}', {}, 'nginx.conf True True'],
+      // Output reads as Python's str(), as Ansible writes it; None is nothing (Ansible's finalize).
+      [
+        '{{ on }} {{ off }} [{{ n }}] {{ xs }} {{ m }}',
+        { on: true, off: false, n: null, xs: [1, 'two', null], m: { a: 1, "it's": 'x\n' } },
+        "True False [] [1, 'two', None] {'a': 1, \"it's\": 'x\\n'}",
+      ],
+      ['{{ "%s:%05d %-4s| %.2f %x %r %%" | format(h, 80, "ab", 2.5, 255, "q") }}', { h: 'web' }, "web:00080 ab  | 2.50 ff 'q' %"],
+      // Jinja2's filters nunjucks lacks.
+      [
+        '{{ xs | map(attribute="port") | join(",") }} {{ xs | map(attribute="tls", default="no") | list }}',
+        { xs: [{ port: 80 }, { port: 443, tls: 'yes' }] },
+        "80,443 ['no', 'yes']",
+      ],
+      ['{{ ["a", "b"] | map("upper") | join }} {{ ["a-b"] | map("replace", "-", "_") | first }}', {}, 'AB a_b'],
+      [
+        '{{ [3, 1, 2] | min }} {{ [3, 1, 2] | max }} {{ xs | max(attribute="n") | attr("k") }}',
+        {
+          xs: [
+            { n: 1, k: 'a' },
+            { n: 5, k: 'b' },
+          ],
+        },
+        '1 3 b',
+      ],
+      ['{{ m | tojson }} {% for k, v in m | items %}{{ k }}={{ v }} {% endfor %}', { m: { a: [1] } }, '{"a": [1]} a=[1] '],
+      // Ansible's filters.
+      [
+        '{{ a | combine(b) }} {{ a | combine(b, recursive=true) }}',
+        { a: { x: { p: 1 }, y: 1 }, b: { x: { q: 2 } } },
+        "{'x': {'q': 2}, 'y': 1} {'x': {'p': 1, 'q': 2}, 'y': 1}",
+      ],
+      ['{{ [1, [2, [3]]] | flatten }} {{ [1, [2, [3]]] | flatten(1) }}', {}, '[1, 2, 3] [1, 2, [3]]'],
+      ['{{ "it\'s" | quote }} {{ "plain-1.0" | quote }} {{ "" | quote }}', {}, "'it'\"'\"'s' plain-1.0 ''"],
+      ['{{ "a1 b22" | regex_findall("[a-z](\\\\d+)") }} {{ "1.2" | regex_escape }}', {}, "['1', '22'] 1\\.2"],
+      // Tests Ansible templates use.
+      ['{{ "web-1" is match("web") }} {{ "a-web" is match("web") }} {{ "a-web" is search("web") }}', {}, 'True False True'],
+      [
+        '{{ v is version("1.10", ">") }} {{ v is version("1.9.2", "ge") }} {{ v is version("1.9", "==") }}',
+        { v: '1.9.2' },
+        'False True False',
+      ],
+      [
+        '{{ xs is contains(2) }} {{ 1.5 is float }} {{ 2 is integer }} {{ true is boolean }} {{ "s" is sequence }}',
+        { xs: [1, 2] },
+        'True True True True True',
+      ],
+      // Python's list methods give None.
+      ['{% set xs = [] %}{{ xs.append(1) }}{{ xs.extend([2, 3]) }}{{ xs.insert(0, 0) }}{{ xs.pop() }} {{ xs }}', {}, '3 [0, 1, 2]'],
+      // Raw blocks and line endings as Jinja2 reads them.
+      ['{% raw %}\n{{ x }}{% endraw %}\n|{% raw -%}\n  y{% endraw %}', {}, '\n{{ x }}|y'],
+      ['a\r\nb\rc{{ v }}', { v: '\r\n' }, 'a\nb\nc\r\n'],
       // trim_blocks as in Ansible: the newline after a block tag is removed.
       ['{% if true %}\nline\n{% endif %}\nend', {}, 'line\nend'],
     ];
@@ -49,6 +104,12 @@ describe('jinja', () => {
     it('reports a syntax error at its line', () => {
       const error = thrown(() => render('ok\n{% if %}', {}, 'bad.j2')) as ValidationError;
       expect(error.describe()).to.match(/^bad\.j2:2:\d+: template\.src: unexpected token/);
+    });
+
+    it('format refuses too few or too many values, and a conversion it does not know', () => {
+      expect(thrown(() => render('{{ "%s %s" | format(1) }}')).message).to.include('not enough arguments');
+      expect(thrown(() => render('{{ "%s" | format(1, 2) }}')).message).to.include('not all arguments converted');
+      expect(thrown(() => render('{{ "%q" | format(1) }}')).message).to.include('unsupported conversion %q');
     });
 
     it('does not escape HTML (templates write config files, not pages)', () => {

@@ -4,9 +4,12 @@ import { ValidationError } from '../../compiler/errors.ts';
 import { compileResource, type Resource } from '../../compiler/resource.ts';
 import {
   aptRepository,
+  attributes,
   block,
   command,
+  copy,
   cron,
+  download,
   file,
   git,
   group,
@@ -18,6 +21,9 @@ import {
   symlink,
   sysctl,
   systemdUnit,
+  template,
+  touch,
+  unarchive,
   user,
 } from '../../index.ts';
 import { shellText } from '../support/arbitraries.ts';
@@ -54,6 +60,9 @@ describe('compiler/validate: identifier positions are checked against their gram
     ["user's supplementary group", PRINCIPAL, (v) => user({ name: 'u', groups: ['adm', v] }), 'user(u).groups[1]'],
     ['file owner', PRINCIPAL, (v) => file({ path: '/x', content: '', owner: v }), 'file(/x).owner'],
     ['cron user', PRINCIPAL, (v) => cron({ file: 'f', user: v, command: 'c', schedule: {} }), 'cron(f).user'],
+    ['touch owner', PRINCIPAL, (v) => touch({ path: '/x', owner: v }), 'touch(/x).owner'],
+    ['attributes group', PRINCIPAL, (v) => attributes({ path: '/x', group: v }), 'attributes(/x).group'],
+    ['unarchive owner', PRINCIPAL, (v) => unarchive({ remoteSrc: '/a.tgz', path: '/x', owner: v }), 'unarchive(/x).owner'],
   ];
   for (const [what, grammar, make, field] of positions) {
     it(`rejects a bad ${what} with a ValidationError naming ${field}, accepts a good one`, () => {
@@ -117,6 +126,16 @@ describe('compiler/validate: a NUL byte is refused in every free-text position',
     ],
     ['git repository', (v) => git({ repo: `/srv/r${v}`, dest: '/srv/x', ref: { branch: 'main' } }), /\.repo$/],
     ['git branch', (v) => git({ repo: '/srv/r', dest: '/srv/x', ref: { branch: `b${v}` } }), /\.ref\.branch$/],
+    ['copy path', (v) => copy({ src: '/x', path: `/x${v}` }), /^copy\.path$/],
+    ['copy src', (v) => copy({ src: `/x${v}`, path: '/x' }), /^copy\(\/x\)\.src$/],
+    ['template path', (v) => template({ src: '/x', path: `/x${v}` }), /^template\.path$/],
+    ['template src', (v) => template({ src: `/x${v}`, path: '/x' }), /^template\(\/x\)\.src$/],
+    ['download url', (v) => download({ url: `https://example.com/${v}`, path: '/x', sha256: 'a'.repeat(64) }), /^download\(\/x\)\.url$/],
+    ['download path', (v) => download({ url: 'https://example.com/', path: `/x${v}`, sha256: 'a'.repeat(64) }), /^download\.path$/],
+    ['unarchive path', (v) => unarchive({ remoteSrc: '/a.tgz', path: `/x${v}` }), /^unarchive\.path$/],
+    ['unarchive remoteSrc', (v) => unarchive({ remoteSrc: `/a${v}.tgz`, path: '/x' }), /^unarchive\(\/x\)\.remoteSrc$/],
+    ['touch path', (v) => touch({ path: `/x${v}` }), /^touch\.path$/],
+    ['attributes path', (v) => attributes({ path: `/x${v}`, mode: '0600' }), /^attributes\.path$/],
   ];
   for (const [what, make, field] of positions) {
     it(what, () => {

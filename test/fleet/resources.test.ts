@@ -107,7 +107,7 @@ describe('resources on a booted host over SSH @fleet', function () {
       const unit = systemdUnit({ name: 'bosun-late.service', service: { execStart: ['/bin/sleep', 'infinity'] }, state: 'running' });
       expect(statuses(await runPlan(planOf([unit]), ssh, 'apply'))).to.deep.equal(['changed']);
       const late = systemdUnit({ name: 'bosun-late.service', dropIn: '20-late', service: { environment: { BOSUN_LATE: 'yes' } } });
-      const content = compileResource(late).diff?.desired ?? '';
+      const content = compileResource(late)[0]?.diff?.desired ?? '';
       await exec(
         `mkdir /etc/systemd/system/bosun-late.service.d && printf '%s' '${content}' >/etc/systemd/system/bosun-late.service.d/20-late.conf`,
       );
@@ -201,6 +201,9 @@ describe('resources on a booted host over SSH @fleet', function () {
         'bosun-renamed\n127.0.1.1\tbosun-renamed.example.org\tbosun-renamed\nbosun-renamed\nbosun-renamed\nbosun-renamed\n',
       );
       expect(await exec('hostname --fqdn')).to.equal('bosun-renamed.example.org\n');
+      // hostnamectl started systemd-hostnamed, which exits when idle and removes its private
+      // /tmp dirs then: the later suites' listings must not see that as a write of theirs.
+      await exec('systemctl stop systemd-hostnamed');
     });
   });
 

@@ -23,6 +23,6 @@ export function itRefuses(make: (props: never) => Resource, cases: readonly Refu
 /** One test per case: the resource's step would write exactly this content. */
 export function itRenders<P>(make: (props: P) => Resource, cases: readonly RenderedCase<P>[]): void {
   for (const [what, props, content] of cases) {
-    it(what, () => expect(compileResource(make(props)).diff?.desired).to.equal(content));
+    it(what, () => expect(compileResource(make(props))[0]?.diff?.desired).to.equal(content));
   }
 }
