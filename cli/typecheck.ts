@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ENGINE_MODULES, enginePath } from '../compiler/engine.ts';
 import { LoadError } from '../compiler/errors.ts';
 import { cacheDir } from '../loader/cache-dir.ts';
+import { type FileHash, hashFiles, sha256, unchanged, writeAtomically } from '../loader/file-hashes.ts';
 
 /** One type error, where it is. */
 export interface TypeProblem {
@@ -23,7 +23,7 @@ export interface TypeProblem {
  */
 export async function typecheck(entry: string): Promise<TypeProblem[]> {
   // A check by another bosun (an upgrade in node_modules) is not trusted.
-  const cacheFile = join(cacheDir('typecheck'), `${sha(`${ENGINE_MODULES}\0${engineVersion()}\0${entry}`)}.json`);
+  const cacheFile = join(cacheDir('typecheck'), `${sha256(`${ENGINE_MODULES}\0${engineVersion()}\0${entry}`)}.json`);
   if (await stillClean(cacheFile)) return [];
   // The TypeScript compiler is loaded only when a check is needed, not on a cache hit.
   const { ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts } = await import('ts-morph');
@@ -103,15 +103,9 @@ function engineVersion(): string {
   return 'unknown';
 }
 
-function sha(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 async function stillClean(cacheFile: string): Promise<boolean> {
   try {
-    const entries = JSON.parse(await readFile(cacheFile, 'utf8')) as [string, string][];
-    // Synchronous reads: on every start-up, with nothing else to do meanwhile (bin/dev-engine.js does the same).
-    return entries.length > 0 && entries.every(([path, hash]) => sha(readFileSync(path)) === hash);
+    return unchanged(JSON.parse(await readFile(cacheFile, 'utf8')) as FileHash[]);
   } catch {
     return false;
   }
@@ -119,9 +113,9 @@ async function stillClean(cacheFile: string): Promise<boolean> {
 
 async function remember(cacheFile: string, files: string[]): Promise<void> {
   try {
-    const entries = await Promise.all(files.map(async (path) => [path, sha(await readFile(path))] as const));
+    const entries = await hashFiles(files);
     await mkdir(dirname(cacheFile), { recursive: true });
-    await writeFile(cacheFile, JSON.stringify(entries));
+    await writeAtomically(cacheFile, JSON.stringify(entries));
   } catch {
     // A cache that cannot be written only costs time.
   }

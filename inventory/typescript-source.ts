@@ -2,7 +2,7 @@ import { bundledModule } from '../loader/bundle.ts';
 import type { GroupDefinition, HostDefinition } from './define.ts';
 import type { InventoryGraph } from './graph.ts';
 import { expandHostPattern } from './host-range.ts';
-import { invalid, unreadable, type Origin } from './origin.ts';
+import { invalid, unreadable, type Origin, refuseUnknownKeys } from './origin.ts';
 
 const TOP_KEYS = new Set(['hosts', 'groups', 'vars']);
 const HOST_KEYS = new Set(['groups', 'vars']);
@@ -88,11 +88,11 @@ function list(value: unknown, field: string, at: Origin): string[] {
 }
 
 function checkKeys(object: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, at: Origin): void {
-  for (const key of Object.keys(object)) {
-    if (!allowed.has(key)) {
-      throw invalid(path === '' ? key : `${path}.${key}`, `unknown key (expected ${[...allowed].join(', ')})`, at);
-    }
-  }
+  refuseUnknownKeys(
+    Object.keys(object).map((key) => ({ key, at })),
+    allowed,
+    { path },
+  );
 }
 
 function setVars(value: unknown, field: string, at: Origin, set: (key: string, value: unknown) => void): void {

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import type { InventoryGraph } from './graph.ts';
 import { expandHostPattern } from './host-range.ts';
-import { invalid, unreadable, type Origin } from './origin.ts';
+import { invalid, unreadable, type Origin, refuseUnknownKeys } from './origin.ts';
 import { isScalar } from 'yaml';
 import type { YamlFile } from './yaml-file.ts';
 
@@ -26,10 +26,9 @@ function readGroup(yaml: YamlFile, graph: InventoryGraph, name: string, node: No
   graph.addGroup(name, at);
   const body = yaml.mapping(node, `group '${name}'`, at);
   if (body === null) return;
-  for (const { key, value, at: keyAt } of yaml.entries(body, `group '${name}'`)) {
-    if (!SECTIONS.has(key)) {
-      throw invalid(key, `unknown key in group '${name}' (expected hosts, vars or children)`, keyAt);
-    }
+  const entries = yaml.entries(body, `group '${name}'`);
+  refuseUnknownKeys(entries, SECTIONS, { within: `in group '${name}'` });
+  for (const { key, value, at: keyAt } of entries) {
     if (yaml.isEmpty(value)) continue;
     const resolved = yaml.resolve(value);
     // Ansible allows a single name in place of a mapping: `hosts: web1`.

@@ -1,20 +1,18 @@
 import type { Plugin } from 'esbuild';
-import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINE_EXTENSION, ENGINE_MODULES, enginePath } from '../compiler/engine.ts';
 import { cacheDir } from './cache-dir.ts';
+import { type FileHash, hashFiles, sha256 as sha, unchanged, writeAtomically } from './file-hashes.ts';
 
 // Bump when the way bundles are built changes, so old ones are not reused.
 const RECIPE = 3;
 
-const sha = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
-
 interface Manifest {
   /** Every bundled file with the hash of its content. */
-  readonly inputs: readonly (readonly [string, string])[];
+  readonly inputs: readonly FileHash[];
   readonly output: string;
   /** The engine the bundle imports: a bundle made for another one is not reused. */
   readonly engine: string;
@@ -39,9 +37,7 @@ async function freshOutput(manifestFile: string): Promise<string | undefined> {
   try {
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
     if (manifest.engine !== ENGINE_MODULES) return undefined;
-    for (const [path, hash] of manifest.inputs) {
-      if (sha(await readFile(path)) !== hash) return undefined;
-    }
+    if (!unchanged(manifest.inputs)) return undefined;
     await access(manifest.output);
     return manifest.output;
   } catch {
@@ -72,12 +68,7 @@ async function build(file: string, key: string, manifestFile: string): Promise<s
     plugins: [runningEngine, ownImportMeta, packagesByAbsolutePath],
   });
   const code = result.outputFiles[0]!.contents;
-  const inputs = await Promise.all(
-    Object.keys(result.metafile.inputs).map(async (path) => {
-      const absolute = resolve('/', path);
-      return [absolute, sha(await readFile(absolute))] as const;
-    }),
-  );
+  const inputs = await hashFiles(Object.keys(result.metafile.inputs).map((path) => resolve('/', path)));
   const dir = cacheDir('bundles');
   await mkdir(dir, { recursive: true });
   const output = join(dir, `${key}-${sha(code).slice(0, 16)}.mjs`);
@@ -90,12 +81,6 @@ async function build(file: string, key: string, manifestFile: string): Promise<s
   // One bundle per entry is kept: the one its manifest names.
   if (previous !== undefined && previous !== output) await rm(previous, { force: true });
   return output;
-}
-
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, path);
 }
 
 // Marks a resolution the plugins below asked for themselves, so they do not see it twice.

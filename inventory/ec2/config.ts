@@ -1,8 +1,8 @@
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { checkJinjaExpression, checkJinjaTemplate } from '../../compiler/jinja.ts';
-import { invalid, type Origin } from '../origin.ts';
+import { cacheDir } from '../../loader/cache-dir.ts';
+import { invalid, type Origin, refuseUnknownKeys } from '../origin.ts';
 import { describe, type YamlFile } from '../yaml-file.ts';
 import { isFilterAttribute } from './filter-attributes.ts';
 import { KNOWN_REGIONS } from './regions.ts';
@@ -176,7 +176,7 @@ export function readEc2Config(yaml: YamlFile): Ec2Config {
     scalar(name, 'a whole number', (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0);
   const first = (...names: string[]) => names.find((n) => get(n) !== undefined && !yaml.isEmpty(get(n)!.value));
 
-  for (const [key, e] of fields) if (!KNOWN_KEYS.has(key)) throw invalid(key, 'unknown key in aws_ec2 config', e.at);
+  refuseUnknownKeys(fields.values(), KNOWN_KEYS, { within: 'in aws_ec2 config', listKnown: false });
   for (const [key, why] of Object.entries(REFUSED_WHEN_TRUE)) {
     if (bool(key, false)) throw invalid(key, `cannot be true: ${why}`, get(key)!.at);
   }
@@ -333,10 +333,7 @@ function readKeyedGroups(yaml: YamlFile, entry: Entry): KeyedGroup[] {
   return list(yaml, entry, 'keyed_groups').map(({ node, at }) => {
     if (!isMap(node)) throw invalid('keyed_groups', `an entry must be a mapping with a key, got ${describe(yaml.value(node))}`, at);
     const fields = new Map(yaml.entries(node, 'keyed_groups').map((e) => [e.key, e]));
-    for (const [key, e] of fields) {
-      if (!KEYED_GROUP_KEYS.has(key))
-        throw invalid(`keyed_groups.${key}`, `unknown key (expected ${[...KEYED_GROUP_KEYS].join(', ')})`, e.at);
-    }
+    refuseUnknownKeys(fields.values(), KEYED_GROUP_KEYS, { path: 'keyed_groups' });
     const text = (name: string): string | undefined => {
       const e = fields.get(name);
       if (e === undefined) return undefined;
@@ -374,9 +371,7 @@ function readHostnames(yaml: YamlFile, entry: Entry): HostnameRule[] {
   return list(yaml, entry, 'hostnames').map(({ node, at }): HostnameRule => {
     if (isMap(node)) {
       const fields = new Map(yaml.entries(node, 'hostnames').map((e) => [e.key, e]));
-      for (const [key, e] of fields) {
-        if (!HOSTNAME_KEYS.has(key)) throw invalid(`hostnames.${key}`, 'unknown key (expected name, prefix, separator)', e.at);
-      }
+      refuseUnknownKeys(fields.values(), HOSTNAME_KEYS, { path: 'hostnames' });
       const text = (name: string): string | undefined => {
         const e = fields.get(name);
         if (e === undefined) return undefined;
@@ -434,6 +429,5 @@ function checkSource(source: string, at: Origin): string {
 }
 
 function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(base, 'bosun', 'inventory');
+  return cacheDir('inventory');
 }
