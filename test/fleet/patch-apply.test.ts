@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildAptRepo } from '../support/apt-repo.ts';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
-import { startMoto } from '../support/moto-server.ts';
+import { startMoto } from '../support/moto.ts';
 import { parseWindow } from '../../compiler/patch/window.ts';
 import type { ApplySettings } from '../../runner/patch/apply-host.ts';
 import { patchHost } from '../../runner/patch/apply-host.ts';

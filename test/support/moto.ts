@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { createServer } from 'node:net';
 import { onProcessExit } from '../../testing/cleanup.ts';
 
@@ -73,7 +74,7 @@ export class MotoServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
-    private readonly python: string,
+    private readonly python3: string,
     private readonly forget: () => void,
   ) {}
 
@@ -105,12 +106,23 @@ export class MotoServer {
 
   /** Launches instances, in order, and returns what moto made of them. */
   launch(instances: readonly MotoInstance[]): LaunchedInstance[] {
-    const out = execFileSync(this.python, ['-c', SEED], {
+    const out = execFileSync(this.python3, ['-c', SEED], {
       input: JSON.stringify({ url: this.url, instances }),
       encoding: 'utf8',
       env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
     });
     return JSON.parse(out) as LaunchedInstance[];
+  }
+
+  /**
+   * Runs Python with boto3's EC2 client bound to this server as `ec2` (region us-east-1),
+   * for seeding what `launch` does not cover (volumes, snapshots); returns its stdout.
+   */
+  async python(code: string): Promise<string> {
+    const prelude = `import boto3, datetime\nec2 = boto3.client('ec2', endpoint_url='${this.url}', region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\n`;
+    const result = await execa(this.python3, ['-c', prelude + code], { reject: false, env: { AWS_EC2_METADATA_DISABLED: 'true' } });
+    if (result.exitCode !== 0) throw new Error(`boto3 seeding failed: ${result.stderr}`);
+    return result.stdout.trim();
   }
 
   /** Forgets every resource (moto's own reset API). */
@@ -128,7 +140,8 @@ export class MotoServer {
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nobody listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -137,4 +150,9 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Starts moto's server (MotoServer.start). */
+export function startMoto(): Promise<MotoServer> {
+  return MotoServer.start();
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Host } from '../../../compiler/host.ts';
 import { confirmBackup, type SnapshotPolicy } from '../../../runner/patch/snapshot.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
-import { freePort, type MotoServer, startMoto } from '../../support/moto-server.ts';
+import { freePort, type MotoServer, startMoto } from '../../support/moto.ts';
 import { patience } from '../../support/patience.ts';
 
 const HOUR = 3_600_000;
