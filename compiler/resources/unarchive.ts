@@ -184,9 +184,11 @@ function entriesExist(path: string, record: Shell): Shell {
 
 /** Extracts "$_bosun_archive" into `path`: archived owners are not restored (tar as root would). */
 function extract(format: ArchiveFormat, path: string, strip: number): Shell {
-  if (format === 'zip') return sh`unzip -o -q "$_bosun_archive" -d ${path} || exit 1`;
+  // Into the directory by cd, not tar's -C: GNU tar unquotes -C's argument (a `\n` in a
+  // directory's name would become a newline). The archive's path is absolute.
+  if (format === 'zip') return sh`(cd ${path} && unzip -o -q "$_bosun_archive") || exit 1`;
   const stripping = strip > 0 ? code(` --strip-components=${strip}`) : code('');
-  return sh`tar -x${code(TOOLS[format].flag)}f "$_bosun_archive" -C ${path} --no-same-owner${stripping} || exit 1`;
+  return sh`(cd ${path} && tar -x${code(TOOLS[format].flag)}f "$_bosun_archive" --no-same-owner${stripping}) || exit 1`;
 }
 
 /** Lists the entries of "$_bosun_archive", one per line; GNU tar is told to print names as they are. */
