@@ -12,6 +12,7 @@ import {
   ValidationError,
   wholeNumber,
 } from '../../index.ts';
+import { logrotateFile } from '../logrotate/index.ts';
 
 /**
  * Parameters of the unattended-upgrades role. Every default is the value of the
@@ -101,19 +102,25 @@ export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
     `APT::Periodic::Unattended-Upgrade "${days(props.unattendedUpgradeDays, 1, 'unattendedUpgradeDays')}";`,
     '',
   ].join('\n');
-  const logrotate = [
-    `${logDir}/unattended-upgrades.log`,
-    `${logDir}/unattended-upgrades-dpkg.log`,
-    `${logDir}/unattended-upgrades-shutdown.log`,
-    '{',
-    `  rotate ${wholeNumber(props.logRotate ?? 4, `${where}.logRotate`)}`,
-    `  ${frequency}`,
-    '  compress',
-    '  missingok',
-    '  notifempty',
-    '}',
-    '',
-  ].join('\n');
+  // The procedure's rotation rule, rendered (and checked) by the logrotate role.
+  const logrotate = logrotateFile(
+    [
+      {
+        paths: [
+          `${logDir}/unattended-upgrades.log`,
+          `${logDir}/unattended-upgrades-dpkg.log`,
+          `${logDir}/unattended-upgrades-shutdown.log`,
+        ],
+        rotate: wholeNumber(props.logRotate ?? 4, `${where}.logRotate`),
+        schedule: frequency,
+        compress: true,
+        missingok: true,
+        notifempty: true,
+      },
+    ],
+    `${where}.logrotate`,
+    'unattended-upgrades',
+  );
 
   return {
     name: 'unattended-upgrades',
