@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { execa } from 'execa';
-import { chmod, chown, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../../compiler/errors.ts';
 import { type LogrotateProps, type LogrotateRule, logrotate } from '../../roles/logrotate/index.ts';
@@ -17,6 +16,7 @@ import {
   statuses,
 } from '../../testing/index.ts';
 import { testBaseRecipe } from '../support/debian-base.ts';
+import { inRoot as inRootOf } from '../support/in-root.ts';
 import { patience } from '../support/patience.ts';
 
 /** The Blot app logs (reference 001): copied then truncated in place, so logging never stops. */
@@ -152,13 +152,7 @@ describe('roles/logrotate (chroot of Debian bookworm) @integration', function ()
   this.timeout(patience(10 * 60_000));
   let root: DebianRoot;
   let plan: Plan;
-  const inRoot = (...argv: string[]) =>
-    execa('chroot', [root.root, ...argv], {
-      reject: false,
-      all: true,
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' },
-      extendEnv: false,
-    });
+  const inRoot = (...argv: string[]) => inRootOf(root.root, ...argv);
   const path = () => join(root.root, 'etc/logrotate.d/blot');
 
   before(async () => {
@@ -176,7 +170,7 @@ describe('roles/logrotate (chroot of Debian bookworm) @integration', function ()
 
   it('logrotate rotates the Blot logs by copytruncate: the writer keeps its file, the copy holds what was there', async () => {
     const logs = join(root.root, 'var/www/blot/logs');
-    await execa('mkdir', ['-p', logs]);
+    await mkdir(logs, { recursive: true });
     for (const name of ['app.log', 'sys.log', 'monit.log']) await writeFile(join(logs, name), `${name} before rotation\n`);
     // The app's descriptor, opened for appending before the rotation, as a running app holds it.
     const writer = await open(join(logs, 'app.log'), 'a');
