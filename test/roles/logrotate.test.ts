@@ -214,6 +214,9 @@ describe('roles/logrotate (chroot of Debian bookworm) @integration', function ()
     await chown(path(), 1000, 1000);
     check = await runPlan(plan, root.transport, 'check');
     expect(statuses(check), explain(check)).to.deep.equal(['ok', 'would-change']);
+    // Not an empty diff: the attributes, before and after (uid 1000 is the root's deploy user).
+    expect(check.steps[1]!.diff).to.contain('-mode 666\n-owner deploy\n-group deploy\n+mode 644\n+owner root\n+group root\n');
+    expect(check.steps[1]!.diff).not.to.contain('rotate 7');
     expect(statuses(await runPlan(plan, root.transport, 'apply'))).to.deep.equal(['ok', 'changed']);
     const now = await stat(path());
     expect([now.mode & 0o777, now.uid, now.gid]).to.deep.equal([0o644, 0, 0]);

@@ -186,6 +186,7 @@ describe('roles/sudoers (chroot of Debian bookworm) @integration', function () {
     await chmod(dropIn(), 0o644);
     check = await runPlan(plan(), root.transport, 'check');
     expect(statuses(check), explain(check)).to.deep.equal(['ok', 'ok', 'would-change']);
+    expect(check.steps[2]!.diff).to.contain('-mode 644\n+mode 440\n owner root\n group root\n');
     expect(statuses(await runPlan(plan(), root.transport, 'apply'))).to.deep.equal(['ok', 'ok', 'changed']);
     expect((await stat(dropIn())).mode & 0o777).to.equal(0o440);
   });
