@@ -215,13 +215,16 @@ export function monitrc(props: MonitProps, where = 'monit'): string {
 }
 
 function httpd(value: MonitProps['httpd'], field: string): string[] {
-  // A unix socket is guarded by its file mode (root's): monit takes no allow list for it.
-  if (value === undefined) return ['set httpd unixsocket /run/monit.sock'];
-  knownKeys(value, ['unixSocket', 'port'], field);
-  if (value.port !== undefined && value.unixSocket !== undefined) throw new ValidationError(field, 'give unixSocket or port, not both');
-  if (value.port !== undefined)
-    return [`set httpd port ${port(value.port, `${field}.port`)} and use address 127.0.0.1`, '  allow 127.0.0.1'];
-  return [`set httpd unixsocket ${monitPath(value.unixSocket, `${field}.unixSocket`)}`];
+  if (value !== undefined) {
+    knownKeys(value, ['unixSocket', 'port'], field);
+    if (value.port !== undefined && value.unixSocket !== undefined) throw new ValidationError(field, 'give unixSocket or port, not both');
+    if (value.port !== undefined)
+      return [`set httpd port ${port(value.port, `${field}.port`)} and use address 127.0.0.1`, '  allow 127.0.0.1'];
+  }
+  const socket = monitPath(value?.unixSocket ?? '/run/monit.sock', `${field}.unixSocket`);
+  // Only root may connect (the socket's mode); monit serves a socket only with an allow entry, and
+  // its CLI reads these credentials from this root-only file: they guard nothing the mode does not.
+  return [`set httpd unixsocket ${socket} uid root gid root permission 0600`, '  allow monit:root-socket-only'];
 }
 
 function checkText(check: MonitCheck, field: string): string {
