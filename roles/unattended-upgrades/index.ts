@@ -1,6 +1,7 @@
 // A role imports only bosun's public surface, as a role in a user's repository does ('bosun').
 import {
   type AbsolutePath,
+  absolutePath,
   directory,
   file,
   keysOf,
@@ -75,7 +76,7 @@ export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
   knownKeys(props, KEYS, where);
   const origins = (props.origins ?? DEFAULT_ORIGINS).map((origin, i) => aptString(origin, `${where}.origins[${i}]`));
   const days = (value: number | undefined, fallback: number, field: string): number => wholeNumber(value ?? fallback, `${where}.${field}`);
-  const logDir = (props.logDir ?? '/var/log/unattended-upgrades').replace(/\/+$/, '') as AbsolutePath;
+  const logDir = absolutePath(props.logDir ?? '/var/log/unattended-upgrades', `${where}.logDir`).replace(/\/+$/, '') as AbsolutePath;
   const reboot = props.automaticReboot ?? false;
   const rebootTime = props.automaticRebootTime ?? '02:00';
   if (!/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/.test(rebootTime))
