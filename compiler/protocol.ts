@@ -52,6 +52,8 @@ export const FRAMES = {
   before: { i: 'number', b64: 'string' },
   /** Base64 of the content a step computed on the host would write (capped). */
   after: { i: 'number', b64: 'string' },
+  /** Base64 of the current mode, owner and group of the file a step would change, as `attributeLines` prints them (for a diff). */
+  attrs: { i: 'number', b64: 'string' },
   /** Base64 of a step's output: its apply's tail (sent when there is any, and always when it failed), or why a check found it cannot be applied. */
   output: { i: 'number', b64: 'string' },
   /** The script reached its end: a session without it failed, whatever its exit code. */

@@ -64,6 +64,11 @@ export interface StepDiff {
    * only the current size, and the diff says whether and how the size changes.
    */
   readonly binary?: { readonly size: number };
+  /**
+   * The wanted mode, owner and group as lines (`mode 440`, `owner root`); the probe sends the
+   * current ones (an `attrs` frame), so a mode or owner change shows as a diff too.
+   */
+  readonly attributes?: string;
 }
 
 export type { StepStatus } from './protocol.ts';

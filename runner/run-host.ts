@@ -89,6 +89,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
         break;
       case 'before':
       case 'after':
+      case 'attrs':
         evidence.set(event.i, { ...evidence.get(event.i), [event.t]: decodeData(event.b64) });
         break;
       case 'output':

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { code, lines, sh, type Shell } from '../shell.ts';
+import { code, join, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { type AbsolutePath, absolutePath, fileMode, keysOf, knownKeys, principal, type FileMode } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
@@ -48,6 +48,30 @@ export function attributesCheck(path: string, wanted: Attributes, follow = false
       ? undefined
       : sh`[ "$(${stat} %G -- ${path})" = ${wanted.group} ] || [ "$(${stat} %g -- ${path})" = ${wanted.group} ] || exit 1`,
   );
+}
+
+/** The wanted attributes as the lines a diff shows (`mode 440`, `owner root`, `group root`); undefined when none is wanted. */
+export function attributeLines(wanted: Attributes): string | undefined {
+  const lines = [
+    ...(wanted.mode === undefined ? [] : [`mode ${wanted.mode}`]),
+    ...(wanted.owner === undefined ? [] : [`owner ${wanted.owner}`]),
+    ...(wanted.group === undefined ? [] : [`group ${wanted.group}`]),
+  ];
+  return lines.length === 0 ? undefined : `${lines.join('\n')}\n`;
+}
+
+/**
+ * Check mode, for a diff: the current attributes of an existing `path` in the lines of
+ * `attributeLines` (a name where a name is wanted, an id where an id is), as an `attrs` frame.
+ */
+export function attributesProbe(path: string, wanted: Attributes): Shell {
+  const numeric = (value: string): boolean => /^[0-9]+$/.test(value);
+  const parts = [
+    wanted.mode === undefined ? undefined : sh`printf 'mode %s\\n' "$(stat -c %a -- ${path})"`,
+    wanted.owner === undefined ? undefined : sh`printf 'owner %s\\n' "$(stat -c ${numeric(wanted.owner) ? '%u' : '%U'} -- ${path})"`,
+    wanted.group === undefined ? undefined : sh`printf 'group %s\\n' "$(stat -c ${numeric(wanted.group) ? '%g' : '%G'} -- ${path})"`,
+  ];
+  return sh`if [ -e ${path} ]; then { ${join(parts, '; ')}; } | _bosun_data attrs "$_bosun_step"; fi`;
 }
 
 /** Sets the wanted attributes on an existing `path` (what a link there points to), leaving the rest as they are. */

@@ -6,7 +6,15 @@ import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, bool, knownKeys, stringList, textOrSecret, type AbsolutePath, keysOf } from '../validate.ts';
-import { type AttributeProps, type Attributes, attributesApply, attributesCheck, wantedAttributes } from './attributes.ts';
+import {
+  type AttributeProps,
+  type Attributes,
+  attributeLines,
+  attributesApply,
+  attributesCheck,
+  attributesProbe,
+  wantedAttributes,
+} from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A file with exactly this content, written atomically. */
@@ -92,6 +100,8 @@ export function contentStep(spec: ContentSpec): Step {
   const { path, data, wanted } = spec;
   const text = spec.sensitive ? undefined : utf8Text(data.bytes);
   const tmp = code('"$_bosun_tmp"');
+  const attributes = attributeLines(wanted);
+  const probe = contentProbe(path, spec.sensitive, text === undefined);
   return {
     name: `${spec.resource} ${path}`,
     resource: spec.resource,
@@ -110,7 +120,8 @@ export function contentStep(spec: ContentSpec): Step {
       sensitive: spec.sensitive,
       ...(text !== undefined && { desired: text }),
       ...(!spec.sensitive && text === undefined && { binary: { size: data.bytes.length } }),
-      probe: contentProbe(path, spec.sensitive, text === undefined),
+      ...(attributes !== undefined && { attributes }),
+      probe: attributes === undefined ? probe : lines(probe, attributesProbe(path, wanted)),
     },
   };
 }

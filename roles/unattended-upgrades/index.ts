@@ -1,6 +1,7 @@
 // A role imports only bosun's public surface, as a role in a user's repository does ('bosun').
 import {
   type AbsolutePath,
+  absolutePath,
   directory,
   file,
   keysOf,
@@ -12,6 +13,7 @@ import {
   ValidationError,
   wholeNumber,
 } from '../../index.ts';
+import { logrotateFile } from '../logrotate/index.ts';
 
 /**
  * Parameters of the unattended-upgrades role. Every default is the value of the
@@ -74,7 +76,7 @@ export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
   knownKeys(props, KEYS, where);
   const origins = (props.origins ?? DEFAULT_ORIGINS).map((origin, i) => aptString(origin, `${where}.origins[${i}]`));
   const days = (value: number | undefined, fallback: number, field: string): number => wholeNumber(value ?? fallback, `${where}.${field}`);
-  const logDir = (props.logDir ?? '/var/log/unattended-upgrades').replace(/\/+$/, '') as AbsolutePath;
+  const logDir = absolutePath(props.logDir ?? '/var/log/unattended-upgrades', `${where}.logDir`).replace(/\/+$/, '') as AbsolutePath;
   const reboot = props.automaticReboot ?? false;
   const rebootTime = props.automaticRebootTime ?? '02:00';
   if (!/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/.test(rebootTime))
@@ -101,19 +103,25 @@ export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
     `APT::Periodic::Unattended-Upgrade "${days(props.unattendedUpgradeDays, 1, 'unattendedUpgradeDays')}";`,
     '',
   ].join('\n');
-  const logrotate = [
-    `${logDir}/unattended-upgrades.log`,
-    `${logDir}/unattended-upgrades-dpkg.log`,
-    `${logDir}/unattended-upgrades-shutdown.log`,
-    '{',
-    `  rotate ${wholeNumber(props.logRotate ?? 4, `${where}.logRotate`)}`,
-    `  ${frequency}`,
-    '  compress',
-    '  missingok',
-    '  notifempty',
-    '}',
-    '',
-  ].join('\n');
+  // The procedure's rotation rule, rendered (and checked) by the logrotate role.
+  const logrotate = logrotateFile(
+    [
+      {
+        paths: [
+          `${logDir}/unattended-upgrades.log`,
+          `${logDir}/unattended-upgrades-dpkg.log`,
+          `${logDir}/unattended-upgrades-shutdown.log`,
+        ],
+        rotate: wholeNumber(props.logRotate ?? 4, `${where}.logRotate`),
+        schedule: frequency,
+        compress: true,
+        missingok: true,
+        notifempty: true,
+      },
+    ],
+    `${where}.logrotate`,
+    'unattended-upgrades',
+  );
 
   return {
     name: 'unattended-upgrades',
