@@ -1,8 +1,12 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ValidationError } from '../../compiler/errors.ts';
 import { type CloudwatchMetricsProps, cloudwatchMetrics, metricsScript, SCRIPT_PATH } from '../../roles/cloudwatch/index.ts';
-import { compileRole, renderChecked, shellcheck, testHost } from '../../testing/index.ts';
+import { assertConverges, compileRole, type DebianRoot, debianRoot, renderChecked, shellcheck, testHost } from '../../testing/index.ts';
+import { testBaseRecipe } from '../support/debian-base.ts';
 import { type MotoServer, startMoto } from '../support/moto-server.ts';
 import { patience } from '../support/patience.ts';
 
@@ -100,5 +104,23 @@ describe('roles/cloudwatch: the metrics script against CloudWatch (moto) @integr
         `print(r['Datapoints'][0]['Maximum'])`,
     );
     expect(Number(value)).to.be.greaterThan(0).and.at.most(100);
+  });
+});
+
+// The role on a Debian root: cron from apt, the script and its /etc/cron.d entry (which cron's own
+// parser reads: the cron resource checks it), converging, check mode writing nothing.
+describe('roles/cloudwatch (chroot of Debian bookworm) @integration', function () {
+  this.timeout(patience(10 * 60_000));
+  let root: DebianRoot;
+  after(() => root?.dispose());
+
+  it('converges, and removing it converges too', async () => {
+    root = await debianRoot(testBaseRecipe());
+    const present = compileRole(cloudwatchMetrics({ packages: ['cron'], region: 'us-east-1' }), { host: root.host });
+    await assertConverges(present, root);
+    expect(await readFile(join(root.root, 'etc/cron.d/cloudwatch-metrics'), 'utf8')).to.contain(`*/5 * * * * root ${SCRIPT_PATH}`);
+    expect((await stat(join(root.root, SCRIPT_PATH.slice(1)))).mode & 0o777).to.equal(0o755);
+    await assertConverges(compileRole(cloudwatchMetrics({ state: 'absent' }), { host: root.host }), root);
+    expect(existsSync(join(root.root, 'etc/cron.d/cloudwatch-metrics'))).to.equal(false);
   });
 });

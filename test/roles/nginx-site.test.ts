@@ -1,7 +1,12 @@
 import { expect } from 'chai';
+import { execa } from 'execa';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ValidationError } from '../../compiler/errors.ts';
 import { cloneSite, type NginxSiteProps, nginxSite } from '../../roles/nginx-site/index.ts';
-import { compileRole, renderChecked, testHost } from '../../testing/index.ts';
+import { assertConverges, compileRole, type DebianRoot, debianRoot, renderChecked, testHost } from '../../testing/index.ts';
+import { testBaseRecipe } from '../support/debian-base.ts';
+import { patience } from '../support/patience.ts';
 
 // The support site's nginx file as the clone procedure of reference 000 finds it: Certbot's lines
 // and a last server block that redirects plain HTTP to the real host name.
@@ -139,5 +144,33 @@ describe('roles/nginx-site', () => {
           .that.matches(field);
       });
     }
+  });
+});
+
+// An image built in a chroot: nginx from apt (policy-rc.d keeps it from starting), the site
+// checked by nginx -t before it lands, linked, the default site gone; nothing is reloaded.
+describe('roles/nginx-site (chroot of Debian bookworm) @integration', function () {
+  this.timeout(patience(10 * 60_000));
+  let root: DebianRoot;
+  after(() => root?.dispose());
+
+  it('converges, and nginx -t accepts the whole configuration', async () => {
+    root = await debianRoot(testBaseRecipe());
+    const role = nginxSite({
+      name: 'support',
+      content: SUPPORT,
+      clone: { replace: [{ from: 'support.bioconductor.org', to: '34.207.62.169' }], commentOutLastServer: true },
+      removeDefault: true,
+      state: 'unmanaged',
+    });
+    // The default site arrives with the package, so check mode (before it) finds nothing to remove.
+    await assertConverges(compileRole(role, { host: root.host }), root, {
+      check: ['would-change', 'would-change', 'would-change', 'ok'],
+      apply: ['changed', 'changed', 'changed', 'changed'],
+    });
+    const test = await execa('chroot', [root.root, 'nginx', '-t'], { reject: false, all: true });
+    expect(test.exitCode, test.all).to.equal(0);
+    expect(await readFile(join(root.root, 'etc/nginx/sites-available/support'), 'utf8')).to.equal(CLONED);
+    expect(await readdir(join(root.root, 'etc/nginx/sites-enabled'))).to.deep.equal(['support']);
   });
 });

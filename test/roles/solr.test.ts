@@ -1,7 +1,13 @@
 import { expect } from 'chai';
+import { execa } from 'execa';
+import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ValidationError } from '../../compiler/errors.ts';
 import { type SolrProps, solr } from '../../roles/solr/index.ts';
-import { compileRole, renderChecked, testHost } from '../../testing/index.ts';
+import { assertConverges, compileRole, type DebianRoot, debianRoot, renderChecked, testHost } from '../../testing/index.ts';
+import { testBaseRecipe } from '../support/debian-base.ts';
+import { patience } from '../support/patience.ts';
 
 const SHA512 = 'a'.repeat(128);
 const plan = (props: SolrProps) => compileRole(solr(props), { host: testHost() });
@@ -98,5 +104,32 @@ describe('roles/solr', () => {
           .that.matches(field);
       });
     }
+  });
+});
+
+// An image built in a chroot: the release from a tarball with Solr's layout, the user, the
+// directories, solr.in.sh and the unit (verified by systemd-analyze, enabled); nothing runs.
+describe('roles/solr (chroot of Debian bookworm) @integration', function () {
+  this.timeout(patience(10 * 60_000));
+  let root: DebianRoot;
+  let dir: string;
+  after(async () => {
+    await root?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('converges with state unmanaged, solr owning only /var/solr', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bosun-solr-'));
+    await mkdir(join(dir, 'solr-9.4.0', 'bin'), { recursive: true });
+    await mkdir(join(dir, 'solr-9.4.0', 'server', 'solr'), { recursive: true });
+    await writeFile(join(dir, 'solr-9.4.0', 'bin', 'solr'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await writeFile(join(dir, 'solr-9.4.0', 'server', 'solr', 'solr.xml'), '<solr/>\n');
+    await execa('tar', ['-czf', join(dir, 'solr.tgz'), '-C', dir, 'solr-9.4.0']);
+    root = await debianRoot(testBaseRecipe());
+    const role = solr({ version: '9.4.0', archive: join(dir, 'solr.tgz') as `/${string}`, packages: ['logrotate'], state: 'unmanaged' });
+    await assertConverges(compileRole(role, { host: root.host }), root);
+    const owned = await execa('chroot', [root.root, 'find', '/', '-xdev', '-user', 'solr']);
+    expect(owned.stdout.split('\n').sort()).to.deep.equal(['/var/solr', '/var/solr/data', '/var/solr/data/solr.xml', '/var/solr/logs']);
+    expect((await lstat(join(root.root, 'etc/systemd/system/multi-user.target.wants/solr.service'))).isSymbolicLink()).to.equal(true);
   });
 });
