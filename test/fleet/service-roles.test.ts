@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { directory, file, packages } from '../../index.ts';
 import { nginxSite } from '../../roles/nginx-site/index.ts';
 import { serviceUnit } from '../../roles/service-unit/index.ts';
@@ -10,6 +8,7 @@ import { SshTransport } from '../../runner/ssh-transport.ts';
 import { compileRole, type Plan } from '../../testing/index.ts';
 import { type Fleet, type FleetHost, startFleet } from '../support/fleet.ts';
 import { patience } from '../support/patience.ts';
+import { solrStandIn } from '../support/solr-standin.ts';
 import { assertConverges, checkWritesNothing, explain, runPlan, statuses } from '../support/plan-harness.ts';
 import { listing } from './bosun-cli.ts';
 
@@ -172,31 +171,7 @@ describe('roles service-unit, nginx-site and solr on a booted host over SSH @fle
     let archive: string;
 
     before(async () => {
-      // A release with Solr's layout whose bin/solr starts a real listener (python3's http.server) the
-      // way Solr does: settings from SOLR_INCLUDE, in the background, its pid in SOLR_PID_DIR/solr-PORT.pid.
-      const release = join(fleet.dir, 'solr-9.4.0');
-      await mkdir(join(release, 'bin'), { recursive: true });
-      await mkdir(join(release, 'server', 'solr'), { recursive: true });
-      await writeFile(join(release, 'server', 'solr', 'solr.xml'), '<solr>stand-in</solr>\n');
-      await writeFile(
-        join(release, 'bin', 'solr'),
-        `#!/bin/sh
-set -e
-[ -z "$SOLR_INCLUDE" ] || . "$SOLR_INCLUDE"
-pidfile="$SOLR_PID_DIR/solr-$SOLR_PORT.pid"
-case "$1" in
-  start)
-    cd "$SOLR_HOME"
-    python3 -m http.server "$SOLR_PORT" --bind "$SOLR_JETTY_HOST" >>"$SOLR_LOGS_DIR/solr.log" 2>&1 </dev/null &
-    echo $! >"$pidfile" ;;
-  stop) [ ! -f "$pidfile" ] || { kill "$(cat "$pidfile")" || :; rm -f "$pidfile"; } ;;
-  *) echo "usage: solr start|stop" >&2; exit 1 ;;
-esac
-`,
-      );
-      await chmod(join(release, 'bin', 'solr'), 0o755);
-      archive = join(fleet.dir, 'solr-9.4.0.tgz');
-      await execa('tar', ['-czf', archive, '-C', fleet.dir, '--owner=0', '--group=0', 'solr-9.4.0']);
+      archive = await solrStandIn(fleet.dir);
       // The reference's old install and the crontab line that started it (cron from the host's apt).
       const cron = await runPlan(planFor({ name: 'cron', resources: [packages({ names: ['cron'] })] }), ssh, 'apply');
       expect(cron.status, explain(cron)).to.equal('changed');
