@@ -2,13 +2,15 @@
 export { definePlaybook, role, handler } from './compiler/playbook.ts';
 export type { Playbook, Play, Role, Handler, Serial } from './compiler/playbook.ts';
 export { Secret, secret, secretText } from './compiler/secret.ts';
+// Quoting for sh, for a role that writes a file a shell reads (an upstart job, a cron line).
+export { quote } from './compiler/quote.ts';
 export type { Resource } from './compiler/resource.ts';
 export type { AbsolutePath, FileMode } from './compiler/validate.ts';
 // What a role checks its parameters with: errors name the field (docs/authoring.md).
 export { absolutePath, bool, fileMode, keysOf, knownKeys, oneLine, oneOf, stringList, text, wholeNumber } from './compiler/validate.ts';
 export type { KeySet } from './compiler/validate.ts';
 // The parameters of the resources, for roles that pass them through.
-export type { CommonProps } from './compiler/resources/common.ts';
+export type { CommonProps, InitSystem } from './compiler/resources/common.ts';
 export type { AttributeProps } from './compiler/resources/attributes.ts';
 export type { InsertPosition } from './compiler/resources/insert-position.ts';
 export type { FileProps } from './compiler/resources/file.ts';

@@ -6,6 +6,7 @@ import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { parseLimit } from '../inventory/limit.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { registerPatchCommands } from './patch-command.ts';
+import { registerAlarmsCommands } from './alarms-command.ts';
 import { reportCommand } from './report-command.ts';
 import { parseSerial } from '../runner/batches.ts';
 import { printable } from '../runner/printable.ts';
@@ -211,6 +212,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   registerPatchCommands(program, io, (patchCode) => {
     code = patchCode;
+  });
+  registerAlarmsCommands(program, io, (alarmsCode) => {
+    code = alarmsCode;
   });
 
   try {

@@ -49,6 +49,7 @@ elif command -v dnf >/dev/null 2>&1; then _bosun_pkg=dnf
 elif command -v yum >/dev/null 2>&1; then _bosun_pkg=yum
 else _bosun_pkg=none; fi
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then _bosun_init=systemd
+elif [ -x /sbin/initctl ] && /sbin/initctl version 2>/dev/null | grep -q upstart; then _bosun_init=upstart
 else _bosun_init=sysv; fi
 # shellcheck disable=SC1091
 _bosun_os=$( (. /etc/os-release 2>/dev/null && printf '%s/%s' "$ID" "$VERSION_CODENAME") | tr -cd 'A-Za-z0-9._/-')

@@ -24,6 +24,7 @@ import { compileTemplate, type TemplateResource } from './resources/template.ts'
 import { compileTouch, type TouchResource } from './resources/touch.ts';
 import { compileUnarchive, type UnarchiveResource } from './resources/unarchive.ts';
 import { compileUser, type UserResource } from './resources/user.ts';
+import { initSystems, onlyOnInit } from './resources/on-init.ts';
 import type { Step } from './step.ts';
 
 /** Any desired state a role can declare. Plain data: roles describe, the compiler compiles. */
@@ -96,6 +97,8 @@ export function compileResource(resource: Resource, files: LocalFiles = NO_LOCAL
       'resource.type',
       `unknown resource type ${JSON.stringify(type)} (known: ${Object.keys(COMPILERS).join(', ')})`,
     );
-  const steps = compile(resource, files);
-  return Array.isArray(steps) ? steps : [steps as Step];
+  const compiled = compile(resource, files);
+  const steps: readonly Step[] = Array.isArray(compiled) ? compiled : [compiled as Step];
+  const inits = initSystems((resource as { onInit?: unknown }).onInit, type as string);
+  return inits === undefined ? steps : steps.map((step) => onlyOnInit(step, inits));
 }
