@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.ts';
 import { withAwsEnv } from '../support/ec2-env.ts';
-import { type MotoServer, startMoto } from '../support/moto-server.ts';
+import { type MotoServer, startMoto } from '../support/moto.ts';
 import { patience } from '../support/patience.ts';
 
 /** `bosun alarms check | apply` from an inventory, against moto's CloudWatch. */

@@ -7,7 +7,7 @@ import { ValidationError } from '../../compiler/errors.ts';
 import { type CloudwatchMetricsProps, cloudwatchMetrics, metricsScript, SCRIPT_PATH } from '../../roles/cloudwatch/index.ts';
 import { assertConverges, compileRole, type DebianRoot, debianRoot, renderChecked, shellcheck, testHost } from '../../testing/index.ts';
 import { testBaseRecipe } from '../support/debian-base.ts';
-import { type MotoServer, startMoto } from '../support/moto-server.ts';
+import { type MotoServer, startMoto } from '../support/moto.ts';
 import { patience } from '../support/patience.ts';
 
 const plan = (props?: CloudwatchMetricsProps) => compileRole(cloudwatchMetrics(props), { host: testHost() });

@@ -3,7 +3,7 @@ import type { Host } from '../../../compiler/host.ts';
 import { alarmsExitCode, ensureStatusAlarms } from '../../../runner/cloudwatch/ensure-alarms.ts';
 import { type AlarmTarget, alarmChanges, alarmTargets, DEFAULT_POLICY, desiredAlarm } from '../../../runner/cloudwatch/status-alarm.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
-import { type MotoServer, startMoto } from '../../support/moto-server.ts';
+import { type MotoServer, startMoto } from '../../support/moto.ts';
 import { patience } from '../../support/patience.ts';
 
 const host = (name: string, vars: Record<string, unknown>): Host => ({ name, groups: ['all'], vars, connection: { transport: 'local' } });
