@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
+import { dataSections, definePayloads, forgetPayloads, type Payload } from './payload.ts';
 import type { Plan } from './plan.ts';
 import { PRELUDE } from './prelude.ts';
-import { CANNOT_APPLY, CANNOT_TELL } from './protocol.ts';
 import { maskSecrets } from './secret.ts';
 import { code, lines, sh, type Shell } from './shell.ts';
 import type { HandlerStep, Step } from './step.ts';
 
-/** A plan rendered for one host: the script, its hash, and the secrets printers must mask. */
+/** A plan rendered for one host: the script, its hash, the secrets printers must mask, and its data sections. */
 export interface RenderedPlan {
   readonly script: string;
   /**
@@ -16,35 +16,54 @@ export interface RenderedPlan {
    */
   readonly digest: string;
   readonly secrets: readonly string[];
+  /**
+   * The content the script names but does not carry, by sha256: the runner sends a section's
+   * bytes when the host asks for them (`need`). The script pins each by its sha256 and size.
+   */
+  readonly payloads: ReadonlyMap<string, Payload>;
 }
 
 /**
- * Renders a plan as one POSIX sh script, run as `sh -s check|apply`. The body is a
- * single function called on the last line, so a script cut short in transit is a
- * syntax error that runs nothing, never a truncated command.
+ * Renders a plan as one POSIX sh script, run as `sh -s check|apply`. The prelude defines the
+ * runtime once; then each step is a few top-level lines (its functions and one `_bosun_run`),
+ * so the host's shell runs the script as it reads it and holds one step at a time: its
+ * cost per step does not grow with the plan. Handlers are defined first, since pending
+ * ones run before any step and notified ones after the last.
+ *
+ * The script alone gives no protection against being cut short in transit; bosun's
+ * sessions run it through a command that first reads it whole and checks its end
+ * (runner/session-command.ts), so a truncated script runs nothing.
  */
 export function renderPlan(plan: Plan): RenderedPlan {
-  const handlerIndex = new Map(plan.handlers.map((handler, k) => [handler.handler, plan.steps.length + k]));
-  const handlers = plan.handlers.map((handler, k) => ({ handler, index: plan.steps.length + k }));
+  const first = plan.steps.length;
+  const handlerIndex = new Map(plan.handlers.map((handler, k) => [handler.handler, first + k]));
+  const handlers = plan.handlers.map((handler, k) => ({ handler, index: first + k }));
+  const all = [...plan.steps, ...plan.handlers];
   const body = lines(
     PRELUDE,
-    ...plan.steps.map((step, i) => definitions(step, i)),
-    ...handlers.map(({ handler, index }) => definitions(handler, index)),
-    ...handlers.map(({ handler, index }) => runPending(handler, index)),
+    ...handlers.map(({ handler, index }) => handlerDefinitions(handler, index)),
+    ...handlers.map(({ handler, index }) => sh`_bosun_recall ${code(String(index))} ${flags(handler)}`),
     // A pending handler that fails again is reported, but must not stop the steps that may fix its cause.
     handlers.length === 0 ? undefined : code('_bosun_failed=0'),
-    ...plan.steps.map((step, i) => renderStep(step, i, 'step', handlerIndex)),
-    ...handlers.map(({ handler, index }) => renderHandler(handler, index)),
+    ...plan.steps.map((step, i) => stepLines(step, i, handlerIndex)),
+    ...handlers.map(({ handler, index }) => sh`_bosun_finally ${code(String(index))} ${flags(handler)}`),
     code('_bosun_end'),
   );
   // SC2016: quoted user values often hold a literal `$`, which is the point of quoting them.
   // SC1112: likewise typographic quotes (‘ ’) inside a quoted value are the value, not a typo.
   // SC2088: and a quoted `~/…` is a literal tilde, not a home directory that failed to expand.
   // SC2235: checks are subshell functions on purpose, so their `exit 1` cannot end the script.
-  const header = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2088,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n`;
-  const script = `${header}_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
+  // SC2317, SC2034: step functions and handler names are reached through _bosun_run by name, which shellcheck cannot follow.
+  const header = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2034,SC2088,SC2235,SC2317\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n`;
+  const script = `${header}${body.text}\n`;
   const secrets = [...new Set(body.secrets)];
-  return { script, digest: createHash('sha256').update(maskSecrets(script, secrets)).digest('hex'), secrets };
+  const sections = dataSections(all.flatMap(payloadsOf));
+  return {
+    script,
+    digest: createHash('sha256').update(maskSecrets(script, secrets)).digest('hex'),
+    secrets,
+    payloads: new Map(sections.map((data) => [data.sha256, data])),
+  };
 }
 
 /** A comment line that cannot break out of the comment. */
@@ -52,106 +71,58 @@ function comment(text: string): Shell {
   return code(`# ${text.replace(/[\u0000-\u001f\u007f]/g, '?')}`);
 }
 
-function definitions(step: Step, index: number): Shell {
+/** The payloads a step's code refers to. */
+function payloadsOf(step: Step): readonly Payload[] {
+  return [step.check, step.apply, step.verify, step.diff?.probe].flatMap((piece) => piece?.payloads ?? []);
+}
+
+/**
+ * What `_bosun_run` is told about a step: which functions it has (c, v, d), whether it always
+ * changes (w), whether it says what it may create (m), and whether it fetches data sections (p).
+ */
+function flags(step: Step): Shell {
+  const has = [
+    step.check && 'c',
+    step.verify && 'v',
+    step.diff && 'd',
+    step.check === undefined && step.alwaysChanges === true && 'w',
+    step.makes && 'm',
+    dataSections(payloadsOf(step)).length > 0 && 'p',
+  ];
+  return code(has.filter((flag) => typeof flag === 'string').join('') || '-');
+}
+
+/** A step's functions under the shared names (each step redefines them), the call that runs it, and its content's cleanup. */
+function stepLines(step: Step, index: number, handlers: ReadonlyMap<string, number>): Shell {
+  const payloads = payloadsOf(step);
+  const notified = step.notify.map((name) => ` ${String(handlers.get(name))}`).join('');
+  const makes = step.makes === undefined || step.makes.length === 0 ? code('') : sh` -- ${step.makes}`;
   return lines(
     comment(`${index}: ${step.name}`),
-    step.check && sh`_bosun_check_${code(String(index))}() (\n${step.check}\n)`,
-    sh`_bosun_apply_${code(String(index))}() {\n${step.apply}\n}`,
-    step.verify && sh`_bosun_verify_${code(String(index))}() (\n${step.verify}\n)`,
-    step.diff && sh`_bosun_diff_${code(String(index))}() (\n${step.diff.probe}\n)`,
+    payloads.length === 0 ? undefined : definePayloads(payloads),
+    functions(step, ''),
+    sh`_bosun_run ${code(String(index))} step ${flags(step)} ''${code(notified)}${makes}`,
+    forgetPayloads(payloads),
   );
 }
 
-/**
- * The check → apply → verify sequence of one step or handler. In apply mode, the
- * handlers a step notifies are recorded on the host before it acts (see `_bosun_intend`),
- * and its result is reported only after that: a session that dies at any point of the
- * step leaves no change whose handler is forgotten.
- */
-function renderStep(step: Step, index: number, role: 'step' | 'handler', handlers: ReadonlyMap<string, number>): Shell {
-  const i = code(String(index));
-  const notified = lines(
-    ...step.notify.map((name) => sh`_bosun_notify ${code(String(handlers.get(name)))}`),
-    role === 'handler' && 'handler' in step ? sh`_bosun_checking || _bosun_handled ${(step as HandlerStep).handler}` : undefined,
+/** A handler's name and functions, under names of its own (suffix `_INDEX`): they stay until the end. */
+function handlerDefinitions(handler: HandlerStep, index: number): Shell {
+  const payloads = payloadsOf(handler);
+  return lines(
+    comment(`${index}: handler ${handler.handler}: ${handler.name}`),
+    sh`_bosun_hn${code(String(index))}=${handler.handler}`,
+    payloads.length === 0 ? undefined : definePayloads(payloads),
+    functions(handler, `_${index}`),
   );
-  const notifiedOr = notified.text === '' ? code(':') : notified;
-  const check = step.check && sh`_bosun_check_${i} 3>&1 >/dev/null 2>&1 </dev/null; _bosun_rc=$?`;
-  const decide = check
-    ? sh`${check}
-  if [ "$_bosun_rc" -eq 0 ]; then _bosun_result ${i} ok${role === 'handler' ? sh`; ${notifiedOr}` : code('')}
-  elif [ "$_bosun_rc" -eq ${CANNOT_APPLY} ]; then _bosun_fail ${i} ${CANNOT_APPLY}
-  elif _bosun_checking; then ${inCheckMode(step, i, notifiedOr)}
-  else
-    ${applied(step, i, notifiedOr)}
-  fi`
-    : sh`if _bosun_checking; then ${inCheckMode(step, i, notifiedOr)}
-  else
-    ${applied(step, i, notifiedOr)}
-  fi`;
-  return sh`if _bosun_begin ${i} ${role}; then
-  ${decide}
-fi`;
 }
 
-/**
- * Check mode, once the check failed (or for a step without a check): what apply would
- * do. Known when the check could tell (would-change, with the diff probe) or the step
- * always acts; otherwise unknown. Either way the steps after it learn what it may create.
- */
-function inCheckMode(step: Step, i: Shell, notifiedOr: Shell): Shell {
-  const mayMake = mayMakeOf(step.makes);
-  if (step.check !== undefined) {
-    const diff = step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('');
-    return sh`${mayMake}; if [ "$_bosun_rc" -eq ${CANNOT_TELL} ]; then _bosun_result ${i} unknown; else ${diff}_bosun_result ${i} would-change; ${notifiedOr}; fi`;
-  }
-  if (step.alwaysChanges === true) return sh`${mayMake}; _bosun_result ${i} would-change; ${notifiedOr}`;
-  return sh`${mayMake}; _bosun_result ${i} unknown`;
-}
-
-/** Check mode: what the steps after a would-change step learn about what it may create. */
-function mayMakeOf(makes: readonly string[] | undefined): Shell {
-  if (makes === undefined) return code('_bosun_boundless=1');
-  return makes.length === 0 ? code(':') : sh`_bosun_may_make ${makes}`;
-}
-
-/**
- * Apply mode: record the handlers, apply, verify, then report. A failed apply takes its
- * records back; a step that applied but did not converge keeps them (it changed something).
- */
-function applied(step: Step, i: Shell, notifiedOr: Shell): Shell {
-  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check && sh`_bosun_check_${i}`;
-  const verify = verifyName ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_rc=$?` : code('_bosun_rc=0');
-  // A command substitution strips trailing newlines: the x after the output keeps them.
-  const run = sh`_bosun_point apply ${i}
-    _bosun_out=$(_bosun_apply_${i} 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
-    _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
-    _bosun_point applied ${i}
-    if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then
-      ${verify}; _bosun_point verified ${i}
-      _bosun_verified ${i} "$_bosun_rc" && { ${notifiedOr}; }
-      _bosun_point reported ${i}`;
-  if (step.notify.length === 0) return sh`${run}\n    fi`;
-  return sh`_bosun_point intend ${i}
-    if _bosun_intend ${step.notify}; then
-    ${run}
-    else _bosun_withdraw; fi
-    else _bosun_unrecorded ${i}; fi`;
-}
-
-/**
- * A handler an earlier run could not run (it failed, or the session died) runs
- * first, before any step; it runs again at the end only if notified again.
- */
-function runPending(handler: HandlerStep, index: number): Shell {
-  return sh`if _bosun_was_pending ${handler.handler}; then
-_bosun_pending_event ${code(String(index))}
-${renderStep(handler, index, 'handler', new Map())}
-fi`;
-}
-
-/** Handlers run once, at the end, when notified: even after a failed step. */
-function renderHandler(handler: HandlerStep, index: number): Shell {
-  return sh`if _bosun_is_notified ${code(String(index))}; then
-${renderStep(handler, index, 'handler', new Map())}
-fi`;
+function functions(step: Step, suffix: string): Shell {
+  const s = code(suffix);
+  return lines(
+    step.check && sh`_bosun_c${s}() (\n${step.check}\n)`,
+    sh`_bosun_a${s}() {\n${step.apply}\n}`,
+    step.verify && sh`_bosun_v${s}() (\n${step.verify}\n)`,
+    step.diff && sh`_bosun_d${s}() (\n${step.diff.probe}\n)`,
+  );
 }

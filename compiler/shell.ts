@@ -1,3 +1,4 @@
+import type { Payload } from './payload.ts';
 import { quote } from './quote.ts';
 import { Secret } from './secret.ts';
 
@@ -9,6 +10,11 @@ import { Secret } from './secret.ts';
 export interface Shell {
   readonly text: string;
   readonly secrets: readonly string[];
+  /**
+   * The payloads (file contents) this code refers to: the renderer defines the inline ones
+   * next to the step and the runner streams the others when the host asks (compiler/payload.ts).
+   */
+  readonly payloads?: readonly Payload[];
 }
 
 /** What may be interpolated into `sh`: values are quoted, Shell pieces are spliced as code. */
@@ -25,18 +31,20 @@ function isShell(value: unknown): value is Shell {
 export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): Shell {
   let text = strings[0] ?? '';
   const secrets: string[] = [];
+  const payloads: Payload[] = [];
   values.forEach((value, index) => {
-    text += render(value, secrets) + (strings[index + 1] ?? '');
+    text += render(value, secrets, payloads) + (strings[index + 1] ?? '');
   });
-  return { text, secrets };
+  return withPayloads({ text, secrets }, payloads);
 }
 
-function render(value: ShellValue, secrets: string[]): string {
+function render(value: ShellValue, secrets: string[], payloads: Payload[]): string {
   if (isShell(value)) {
     secrets.push(...value.secrets);
+    if (value.payloads !== undefined) payloads.push(...value.payloads);
     return value.text;
   }
-  if (Array.isArray(value)) return value.map((item) => render(item, secrets)).join(' ');
+  if (Array.isArray(value)) return value.map((item) => render(item, secrets, payloads)).join(' ');
   if (value instanceof Secret) {
     secrets.push(...value.maskedForms());
     return quote(value.reveal(), 'secret');
@@ -57,7 +65,16 @@ export function lines(...pieces: readonly (Shell | undefined)[]): Shell {
 /** Joins pieces of code with a separator (a space by default), dropping absent ones. */
 export function join(pieces: readonly (Shell | undefined)[], separator = ' '): Shell {
   const present = pieces.filter((piece): piece is Shell => piece !== undefined);
-  return { text: present.map((piece) => piece.text).join(separator), secrets: present.flatMap((piece) => piece.secrets) };
+  return withPayloads(
+    { text: present.map((piece) => piece.text).join(separator), secrets: present.flatMap((piece) => piece.secrets) },
+    present.flatMap((piece) => piece.payloads ?? []),
+  );
+}
+
+/** The code with these payloads attached (no field at all when there are none, so plans without content look as before). */
+export function withPayloads(shell: Shell, payloads: readonly Payload[]): Shell {
+  if (payloads.length === 0) return shell;
+  return { ...shell, payloads: [...new Set(payloads)] };
 }
 
 /** Succeeds when every test does (`:` for none); each test is grouped in braces. */

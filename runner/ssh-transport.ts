@@ -8,7 +8,7 @@ import { streamSession } from './session.ts';
 import { sshArgs } from './ssh-args.ts';
 import { diagnose } from './ssh-diagnosis.ts';
 import type { SshTransportOptions } from './ssh-options.ts';
-import { becomePreamble, sessionCommand } from './session-command.ts';
+import { becomePreamble, framedScript, sessionCommand } from './session-command.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
 export type { SshTransportOptions } from './ssh-options.ts';
@@ -37,9 +37,10 @@ export class SshTransport implements Transport {
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
     // The host's own limit starts after ours and ends a second later, so ours is the one reported.
     const hostLimitSeconds = timeoutMs === undefined ? undefined : Math.ceil(timeoutMs / 1000) + 1;
-    const command = sessionCommand(request.mode, this.#connection.become, withPassword, hostLimitSeconds);
+    const framed = framedScript(request.script);
+    const command = sessionCommand(request.mode, this.#connection.become, withPassword, framed, hostLimitSeconds);
     const args = [...sshArgs(this.#connection, this.#options, await this.#control()), command.text];
-    const input = (withPassword ? becomePreamble(password) : '') + request.script;
+    const input = (withPassword ? becomePreamble(password) : '') + framed.input;
 
     const timeout = this.#options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.#options.timeoutMs);
     const signals = [request.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);

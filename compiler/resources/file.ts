@@ -1,6 +1,5 @@
 import { ValidationError } from '../errors.ts';
 import { payload, payloadMatches, payloadOut } from '../payload.ts';
-import { DIFF_CAP_BYTES } from '../protocol.ts';
 import { quote } from '../quote.ts';
 import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
@@ -88,12 +87,9 @@ export function placeable(path: string): Shell {
   );
 }
 
-/** Emits the current content of `path` (capped) and its size, for a diff. */
+/** Emits the size of the current file at `path`, and its content when within the diff cap (DIFF_CAP_BYTES), for a diff. */
 export function currentContentProbe(path: string): Shell {
-  return sh`if [ -f ${path} ]; then
-  _bosun_size "$_bosun_step" "$(wc -c <${path})"
-  head -c ${DIFF_CAP_BYTES} ${path} | _bosun_data before "$_bosun_step"
-fi`;
+  return sh`_bosun_before ${path}`;
 }
 
 /**
