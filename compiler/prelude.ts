@@ -67,8 +67,17 @@ elif command -v yum >/dev/null 2>&1; then _bosun_pkg=yum
 else _bosun_pkg=none; fi
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then _bosun_init=systemd
 else _bosun_init=sysv; fi
-# shellcheck disable=SC1091
-_bosun_os=$( (. /etc/os-release 2>/dev/null && printf '%s/%s' "$ID" "$VERSION_CODENAME") </dev/null | tr -cd 'A-Za-z0-9._/-')
+# os-release is read with the shell's own read (a fact costs no process); a value that is not plain is dropped.
+_bosun_id='' _bosun_codename=''
+if [ -r /etc/os-release ]; then
+  while IFS='=' read -r _bosun_k _bosun_v || [ -n "$_bosun_k" ]; do
+    _bosun_v=\${_bosun_v#[\\"\\']}; _bosun_v=\${_bosun_v%[\\"\\']}
+    case $_bosun_k in ID) _bosun_id=$_bosun_v ;; VERSION_CODENAME) _bosun_codename=$_bosun_v ;; esac
+    _bosun_k=
+  done </etc/os-release
+fi
+_bosun_os=$_bosun_id/$_bosun_codename
+case $_bosun_os in *[!A-Za-z0-9._/-]*) _bosun_os= ;; esac
 printf '${frameFormat('facts')}' "$_bosun_pkg" "$_bosun_init" "$_bosun_os"
 _bosun_sha256=0
 command -v sha256sum >/dev/null 2>&1 && _bosun_sha256=1
@@ -79,16 +88,19 @@ _bosun_point() { :; }
 
 # A data section's bytes (sha256 $1, $2 bytes) on stdout: asked for on fd ${FRAME_FD}, read from fd ${DATA_FD}. The runner
 # acknowledges the section after the host says it got it, so a short read (the session's stdin closed)
-# is a failure, never a short file.
+# is a failure, never a short file. Then the boot's pump is ending the run: wait for that rather than race
+# it, so that the step's trap removes its temp file after the end came, not while it comes.
 _bosun_payload() {
   if [ "$_bosun_channel" != 1 ]; then
     echo "bosun: this step needs $2 bytes of content from bosun, which only bosun's own session sends" >&2
     return 1
   fi
   printf '${frameFormat('need')}' "$1" >&${FRAME_FD}
-  head -c "$2" <&${DATA_FD} || return 1
-  printf '${frameFormat('got')}' "$1" >&${FRAME_FD}
-  IFS= read -r _bosun_ack <&${DATA_FD} && [ "$_bosun_ack" = "ok $1" ]
+  if head -c "$2" <&${DATA_FD} && printf '${frameFormat('got')}' "$1" >&${FRAME_FD} && IFS= read -r _bosun_ack <&${DATA_FD} && [ "$_bosun_ack" = "ok $1" ]; then
+    return 0
+  fi
+  sleep 1
+  return 1
 }
 # Whether file $3 holds exactly data section $1 ($2 bytes): size, then sha256, fetching no bytes where the host can hash.
 _bosun_matches() {

@@ -12,20 +12,27 @@ import { code, type Shell, sh } from '../compiler/shell.ts';
  */
 export const BECOME_MARKER = '# bosun: end of become preamble';
 
+/** Scripts up to this size run in the boot's own shell; larger ones in a fresh shell that holds one step at a time. */
+export const SMALL_SCRIPT_BYTES = 524288;
+
 /**
  * How a session runs its script, as `sh -c BOOT bosun-boot MODE BYTES LAST`: the script comes on
  * stdin, BYTES long, ending with the line LAST (see `framedScript`). The boot reads it whole
  * first and checks its end, so a script cut short in transit (the connection lost) runs
- * nothing; then a fresh `sh -s MODE watch` runs it as it reads it from a pipe (the shell that
- * runs the steps never holds the whole plan). The rest of the session's stdin goes through
- * a pump (`cat`) to the script's fd 8: the data sections it asks for arrive there. When stdin
- * closes before the script is done (bosun interrupted or killed, the connection lost), the
- * pump ends the run's process group, rather than let it go on changing the host with nobody
- * to report to; when the script is done, the boot stops the pump.
+ * nothing. A small script then runs in the boot's own shell (`eval`); a large one (over
+ * SMALL_SCRIPT_BYTES) in a fresh `sh -s MODE watch` that reads it from a pipe as it runs it,
+ * so that the shell forking the steps' processes never holds the whole plan (a fork's cost
+ * grows with the memory of the shell that forks). Either way the script's `$1 $2` are
+ * `MODE watch`, and the rest of the session's stdin reaches its fd 8 through a pump (`cat`):
+ * the data sections it asks for arrive there. When stdin closes before the script is done
+ * (bosun interrupted or killed, the connection lost), the pump ends the run's process group,
+ * rather than let it go on changing the host with nobody to report to; when the script is
+ * done, however it ends, the boot stops the pump.
  */
 const BOOT = [
   's=$(head -c "$2") && [ "${s%"$3"}" != "$s" ] || { printf \'bosun: the script arrived incomplete (%s bytes were due): nothing was run\\n\' "$2" >&2; exit 65; }',
-  `{ sh -c 'echo "$$"; exec cat' && kill -TERM 0; } 2>/dev/null | { IFS= read -r p; { printf '%s\\n' "$s" | sh -s "$1" watch; } ${DATA_FD}<&0; r=$?; kill "$p" 2>/dev/null; exit "$r"; }`,
+  'exec 3<&0',
+  `{ cat <&3 & echo "$!"; wait "$!" && kill -TERM 0; } 2>/dev/null | { IFS= read -r p; trap 'kill "$p" 2>/dev/null' EXIT; if [ "$2" -gt ${SMALL_SCRIPT_BYTES} ]; then { printf '%s\\n' "$s" | sh -s "$1" watch; } ${DATA_FD}<&0; else set -- "$1" watch; eval "$s" ${DATA_FD}<&0 </dev/null; fi; } 3<&-`,
 ].join('; ');
 
 /**

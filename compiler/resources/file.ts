@@ -101,7 +101,9 @@ export function writeAtomically(path: string, fill: Shell, setAttributes: Shell,
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   return lines(
     sh`_bosun_tmp=$(mktemp ${dir}/.bosun.XXXXXX) || exit 1`,
-    code(`trap 'rm -f "$_bosun_tmp"' EXIT HUP INT TERM`),
+    // PIPE too: a session ended while the apply runs leaves its output nowhere to go, and the shell's
+    // own "Terminated" notice on that pipe must not kill it before the temp file is gone.
+    code(`trap 'rm -f "$_bosun_tmp"' EXIT HUP INT TERM PIPE`),
     sh`${fill} || exit 1`,
     setAttributes,
     validate && sh`${validate} || { printf 'bosun: validation refused the new content of %s\\n' ${path} >&2; exit 1; }`,

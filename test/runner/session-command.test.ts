@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Become } from '../../compiler/host.ts';
 import type { Mode } from '../../compiler/plan.ts';
-import { BECOME_MARKER, becomePreamble, framedScript, sessionCommand } from '../../runner/session-command.ts';
+import { BECOME_MARKER, SMALL_SCRIPT_BYTES, becomePreamble, framedScript, sessionCommand } from '../../runner/session-command.ts';
 import { file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
@@ -87,6 +87,17 @@ describe('runner/session-command', function () {
     } finally {
       await dispose();
     }
+  });
+
+  it('runs a large script in a fresh shell that holds one step at a time, not the script', async () => {
+    const filler = Array.from({ length: 80_000 }, (_, i) => `: 'step ${i} ${'-'.repeat(80)}'\n`).join('');
+    expect(filler.length).to.be.above(4 * SMALL_SCRIPT_BYTES);
+    const script = `echo "$1 $2"\n${filler}sed -n 's/^VmRSS:[[:space:]]*\\([0-9]*\\) kB$/\\1/p' /proc/$$/status\n`;
+    const result = await session(script, 'check');
+    const [modes, rss] = result.stdout.split('\n');
+    expect(modes).to.equal('check watch');
+    // The script is 8 MB; the shell that ran it kept a few of them at most.
+    expect(Number(rss), result.stderr).to.be.below(filler.length / 1024 / 2);
   });
 
   it('refuses a password with a newline (it would end the password line early)', () => {
