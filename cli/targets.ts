@@ -1,3 +1,4 @@
+import { CompileMemo } from '../compiler/compile-memo.ts';
 import { compilePlan } from '../compiler/compile-plan.ts';
 import { BosunError } from '../compiler/errors.ts';
 import type { Plan } from '../compiler/plan.ts';
@@ -42,10 +43,12 @@ export function resolveTargets(
       byHost.set(host.name, entry);
     }
   }
+  // Hosts with the same roles share their compiled steps and their script.
+  const memo = new CompileMemo();
   return [...byHost.values()].map(({ host, plays }) => {
     try {
-      const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }) });
-      return { host, plays, plan, rendered: renderPlan(plan), become: becomeOf(host, plays) };
+      const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }), memo });
+      return { host, plays, plan, rendered: memo.rendered(plan, () => renderPlan(plan)), become: becomeOf(host, plays) };
     } catch (error) {
       if (error instanceof BosunError && error.host === undefined) {
         const { file, line, column } = error;

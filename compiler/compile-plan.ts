@@ -4,12 +4,15 @@ import { checkRoles } from './playbook-check.ts';
 import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
 import type { Play } from './playbook.ts';
+import type { CompileMemo } from './compile-memo.ts';
 import { compileResource } from './resource.ts';
 import type { HandlerStep, Step } from './step.ts';
 
 export interface CompileOptions {
   /** Keep only steps with one of these tags (handlers are always kept). */
   readonly tags?: readonly string[];
+  /** Work shared with the other hosts of the same compile (a resource compiled once for all). */
+  readonly memo?: CompileMemo;
 }
 
 /**
@@ -24,19 +27,24 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
     const roles = typeof play.roles === 'function' ? checkRoles(rolesFor(play, host), `${where}(${host.name})`) : play.roles;
     for (const role of roles) {
       for (const [index, resource] of role.resources.entries()) {
-        const step = withRoleTags(
-          located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
-          role.tags,
-        );
+        const compile = (): Step =>
+          withRoleTags(
+            located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
+            role.tags,
+          );
+        const step = options.memo === undefined ? compile() : options.memo.step(role, resource, compile);
         if (selected(step, options.tags)) steps.push(step);
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
-        const step = compileResource(handler.resource);
-        // A handler runs at the end, when every step has run: there is nothing left for it to notify.
-        if (step.notify.length > 0)
-          throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
-        handlers.push({ ...step, handler: handler.name });
+        const compile = (): HandlerStep => {
+          const step = compileResource(handler.resource);
+          // A handler runs at the end, when every step has run: there is nothing left for it to notify.
+          if (step.notify.length > 0)
+            throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
+          return { ...step, handler: handler.name };
+        };
+        handlers.push(options.memo === undefined ? compile() : options.memo.handler(handler, compile));
       }
     }
   }

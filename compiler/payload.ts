@@ -43,22 +43,63 @@ export function payload(content: string | Uint8Array | Secret): Payload {
 
 class SourcePayload implements Payload {
   readonly size: number;
-  readonly sha256: string;
   readonly secret: boolean;
   readonly masked?: Secret;
   readonly inline: boolean;
   readonly #source: string | Uint8Array;
+  #sha256: string | undefined;
 
   constructor(source: string | Uint8Array, masked: Secret | undefined) {
     this.#source = source;
     this.size = typeof source === 'string' ? Buffer.byteLength(source, 'utf8') : source.byteLength;
-    const hash = createHash('sha256');
-    for (const chunk of this.chunks()) hash.update(chunk);
-    this.sha256 = hash.digest('hex');
     this.secret = masked !== undefined;
     if (masked !== undefined) this.masked = masked;
     // A secret never becomes a data section: its checksum would be in the printed script, an oracle for it.
     this.inline = this.secret || this.size <= INLINE_PAYLOAD_MAX_BYTES;
+  }
+
+  // Hashed on first use: a compile of many hosts names its small payloads by a cheaper hash (`inlineName`).
+  get sha256(): string {
+    if (this.#sha256 === undefined) {
+      const hash = createHash('sha256');
+      for (const chunk of this.chunks()) hash.update(chunk);
+      this.#sha256 = hash.digest('hex');
+    }
+    return this.#sha256;
+  }
+
+  /**
+   * A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53) of the content, hex: names an inline
+   * payload in the script, where it only has to be told apart from the few payloads beside its step.
+   */
+  get shortName(): string {
+    if (this.#shortName === undefined) {
+      const source = this.#source;
+      let h1 = 0xdeadbeef;
+      let h2 = 0x41c6ce57;
+      const length = typeof source === 'string' ? source.length : source.byteLength;
+      for (let i = 0; i < length; i += 1) {
+        const unit = typeof source === 'string' ? source.charCodeAt(i) : source[i]!;
+        h1 = Math.imul(h1 ^ unit, 2654435761);
+        h2 = Math.imul(h2 ^ unit, 1597334677);
+      }
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      this.#shortName = (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+    }
+    return this.#shortName;
+  }
+  #shortName: string | undefined;
+
+  /** The content as text, when it is text a shell word can carry (no NUL, no lone surrogate); else undefined. */
+  get text(): string | undefined {
+    const source = this.#source;
+    if (typeof source === 'string')
+      return !source.includes('\0') && (source as string & { isWellFormed(): boolean }).isWellFormed() ? source : undefined;
+    const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+    if (bytes.includes(0)) return undefined;
+    const decoded = bytes.toString('utf8');
+    return Buffer.from(decoded, 'utf8').equals(bytes) ? decoded : undefined;
   }
 
   get bytes(): Uint8Array {
@@ -120,27 +161,43 @@ export function forgetPayloads(payloads: readonly Payload[]): Shell | undefined 
   return names.length === 0 ? undefined : code(`unset -f ${names.join(' ')}`);
 }
 
+/**
+ * `definePayloads` and `forgetPayloads` of one step as plain text (what the renderer uses, once
+ * per step of every host); undefined when the step has no inline content to define.
+ */
+export function inlineDefinitions(payloads: readonly Payload[]): { define: string; forget: string } | undefined {
+  const inline = inlineOnes(payloads);
+  if (inline.length === 0) return undefined;
+  return { define: definePayloads(inline).text, forget: forgetPayloads(inline)!.text };
+}
+
 /** The payloads of some code that travel as data sections, by sha256 (what the runner answers `need` with). */
 export function dataSections(payloads: readonly Payload[]): Payload[] {
   return distinct(payloads.filter((data) => !data.inline));
 }
 
 function inlineOnes(payloads: readonly Payload[]): Payload[] {
-  return distinct(payloads.filter((data) => data.inline && data.masked === undefined && data.size > 0));
+  return distinct(
+    payloads.filter((data) => data.inline && data.masked === undefined && data.size > 0),
+    inlineName,
+  );
 }
 
-function distinct(payloads: readonly Payload[]): Payload[] {
+function distinct(payloads: readonly Payload[], key: (data: Payload) => string = (data) => data.sha256): Payload[] {
+  if (payloads.length < 2) return [...payloads];
   const seen = new Map<string, Payload>();
-  for (const data of payloads) if (!seen.has(data.sha256)) seen.set(data.sha256, data);
+  for (const data of payloads) if (!seen.has(key(data))) seen.set(key(data), data);
   return [...seen.values()];
 }
 
 function inlineName(data: Payload): string {
-  return `_bosun_p_${data.sha256.slice(0, 16)}`;
+  return `_bosun_p_${data instanceof SourcePayload ? data.shortName : data.sha256.slice(0, 16)}`;
 }
 
 /** printf of the bytes: text a shell word can carry as one quoted value, other bytes (NUL, invalid UTF-8) as printf's octal escapes. */
 function inlineBytes(data: Payload): Shell {
+  const text = data instanceof SourcePayload ? data.text : undefined;
+  if (text !== undefined) return sh`printf '%s' ${text}`;
   const bytes = Buffer.from(data.bytes);
   if (!bytes.includes(0) && Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) {
     return sh`printf '%s' ${bytes.toString('utf8')}`;
