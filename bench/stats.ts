@@ -36,7 +36,7 @@ export function load(): number {
 }
 
 /** Runs `fn` once and times it (wall clock), noting the load average it started under. */
-export async function sample(fn: () => Promise<Omit<Sample, 'seconds' | 'load'> | void>): Promise<Sample> {
+export async function sample(fn: () => Promise<Omit<Sample, 'seconds' | 'load'> | undefined>): Promise<Sample> {
   const started = performance.now();
   const at = load();
   const extra = (await fn()) ?? {};

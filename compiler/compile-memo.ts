@@ -21,31 +21,38 @@ export class CompileMemo {
 
   /** The step of `resource` in `role`, compiled by `compile` the first time. */
   step(role: Role, resource: Resource, compile: () => Step): Step {
-    let ofRole = this.#steps.get(role);
-    if (ofRole === undefined) this.#steps.set(role, (ofRole = new WeakMap()));
-    let step = ofRole.get(resource);
-    if (step === undefined) ofRole.set(resource, (step = compile()));
-    return step;
+    return remembered(
+      remembered(this.#steps, role, () => new WeakMap<Resource, Step>()),
+      resource,
+      compile,
+    );
   }
 
   /** The step of `handler`, compiled by `compile` the first time. */
   handler(handler: Handler, compile: () => HandlerStep): HandlerStep {
-    let step = this.#handlers.get(handler);
-    if (step === undefined) this.#handlers.set(handler, (step = compile()));
-    return step;
+    return remembered(this.#handlers, handler, compile);
   }
 
   /** The script of `plan`, rendered by `render` unless a plan with the very same steps and handlers was. */
   rendered(plan: Plan, render: () => RenderedPlan): RenderedPlan {
     const key = `${plan.format}:${plan.steps.map((step) => this.#id(step)).join(',')}:${plan.handlers.map((step) => this.#id(step)).join(',')}`;
-    let rendered = this.#rendered.get(key);
-    if (rendered === undefined) this.#rendered.set(key, (rendered = render()));
-    return rendered;
+    return remembered(this.#rendered, key, render);
   }
 
   #id(object: object): number {
-    let id = this.#ids.get(object);
-    if (id === undefined) this.#ids.set(object, (id = this.#next++));
-    return id;
+    return remembered(this.#ids, object, () => this.#next++);
   }
+}
+
+/** The value `map` holds for `key`, made by `make` (and kept) the first time. */
+function remembered<K extends object | string, V>(
+  map: { get(key: K): V | undefined; set(key: K, value: V): unknown },
+  key: K,
+  make: () => V,
+): V {
+  const known = map.get(key);
+  if (known !== undefined) return known;
+  const made = make();
+  map.set(key, made);
+  return made;
 }

@@ -87,7 +87,8 @@ function contentOf(step: Step, sections: Map<string, Payload>): { payloads: read
   for (const piece of [step.check, step.apply, step.verify, step.diff?.probe]) {
     if (piece?.payloads === undefined) continue;
     // The same content is usually one object, used by the check and by the apply.
-    for (const data of piece.payloads) if (!(payloads ??= []).includes(data)) payloads.push(data);
+    payloads ??= [];
+    for (const data of piece.payloads) if (!payloads.includes(data)) payloads.push(data);
   }
   if (payloads === undefined) return NO_CONTENT;
   const fetched = dataSections(payloads);

@@ -51,8 +51,8 @@ function shellOf(text: string, carried: Carried): Shell {
 }
 
 function carry(carried: Carried, piece: Shell): void {
-  if (piece.secrets.length > 0) (carried.secrets ??= []).push(...piece.secrets);
-  if (piece.payloads !== undefined && piece.payloads.length > 0) (carried.payloads ??= []).push(...piece.payloads);
+  if (piece.secrets.length > 0) carried.secrets = [...(carried.secrets ?? []), ...piece.secrets];
+  if (piece.payloads !== undefined && piece.payloads.length > 0) carried.payloads = [...(carried.payloads ?? []), ...piece.payloads];
 }
 
 function render(value: ShellValue, carried: Carried): string {
@@ -63,7 +63,7 @@ function render(value: ShellValue, carried: Carried): string {
   }
   if (Array.isArray(value)) return value.map((item) => render(item, carried)).join(' ');
   if (value instanceof Secret) {
-    (carried.secrets ??= []).push(...value.maskedForms());
+    carried.secrets = [...(carried.secrets ?? []), ...value.maskedForms()];
     return quote(value.reveal(), 'secret');
   }
   return quote(String(value));

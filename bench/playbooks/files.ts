@@ -33,8 +33,8 @@ export default definePlaybook({
       roles: (host) => {
         const steps = Number(host.vars.bench_steps ?? 100);
         if (String(host.vars.bench_shared ?? '') !== '1') return [filesRole(steps, host.name)];
-        let same = shared.get(steps);
-        if (same === undefined) shared.set(steps, (same = filesRole(steps)));
+        const same = shared.get(steps) ?? filesRole(steps);
+        shared.set(steps, same);
         return [same];
       },
     },

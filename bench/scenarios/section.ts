@@ -22,7 +22,9 @@ export function sizes(name: string, defaults: readonly number[]): number[] {
 export class Samples {
   readonly all: Record<string, Sample[]> = {};
   add(name: string, sample: Sample): Sample {
-    (this.all[name] ??= []).push(sample);
+    const list = this.all[name] ?? [];
+    list.push(sample);
+    this.all[name] = list;
     return sample;
   }
   get(name: string): Sample[] {
