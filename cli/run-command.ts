@@ -1,6 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { BosunError } from '../compiler/errors.ts';
 import type { Mode } from '../compiler/plan.ts';
@@ -79,7 +77,6 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
   const key = saved?.key ?? (options.out === undefined ? undefined : await planKey());
   const human: HumanOutput = { write: io.stdout, color: io.isTTY, diff: options.diff };
   const becomePassword: Secret | undefined = options.askBecomePass ? secret(await promptSecret('BECOME password: ')) : undefined;
-  const controlDir = await mkdtemp(join(tmpdir(), 'bosun-ssh-'));
   const progress = new Progress({ write: io.stdout }, { isTTY: io.isTTY, total: targets.length });
   const interrupt = io.signal ?? new AbortController().signal;
   try {
@@ -92,7 +89,8 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
           acceptNewHostKeys: options.acceptNewHostKeys,
           ...(options.sshConfig !== undefined && { sshConfigFile: options.sshConfig }),
           ...(becomePassword !== undefined && { becomePassword }),
-          controlDir,
+          // One session per host per run: a multiplexing master would only add ssh processes.
+          multiplex: false,
         });
         try {
           return await runHost(target.plan, target.rendered, transport, {
@@ -149,7 +147,7 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
       await writeSavedPlan(options.out, savedPlan(playbookPath, options, targets, key));
     return code;
   } finally {
-    await rm(controlDir, { recursive: true, force: true });
+    progress.finish();
   }
 }
 

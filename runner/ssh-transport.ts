@@ -48,8 +48,9 @@ export class SshTransport implements Transport {
 
     // The multiplexing master holds the session's stdio (the client passed it over):
     // killing the client alone would leave the session running, so end the master too.
+    const multiplexed = this.#options.multiplex !== false;
     const controlDir = await this.#control();
-    const onAbort = () => void this.#exitMaster(controlDir);
+    const onAbort = () => void (multiplexed && this.#exitMaster(controlDir));
     cancelSignal?.addEventListener('abort', onAbort, { once: true });
 
     const child = execa(this.#options.sshProgram ?? 'ssh', args, {
@@ -83,7 +84,7 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.#controlDir === undefined) return;
     const dir = await this.#controlDir;
-    await this.#exitMaster(dir);
+    if (this.#options.multiplex !== false) await this.#exitMaster(dir);
     if (this.#ownsControlDir) await rm(dir, { recursive: true, force: true });
     this.#controlDir = undefined;
   }
@@ -100,6 +101,9 @@ export class SshTransport implements Transport {
     if (this.#controlDir === undefined) {
       if (this.#options.controlDir !== undefined) {
         this.#controlDir = Promise.resolve(this.#options.controlDir);
+      } else if (this.#options.multiplex === false) {
+        // Without multiplexing there are no sockets: no directory to make.
+        this.#controlDir = Promise.resolve('');
       } else {
         // mkdtemp makes the directory 0700: nobody else may reach our sockets.
         this.#ownsControlDir = true;
