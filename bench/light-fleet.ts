@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { claimAddresses, releaseAddresses, wildcardListens } from '../test/support/addresses.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from '../test/support/debian-base.ts';
 import { writeKnownHosts } from '../test/support/known-hosts.ts';
-import { mountOverlay, OVERLAY_DIR, type OverlayRoot } from '../test/support/overlay.ts';
+import { mountOverlay, OVERLAY_DIR, type OverlayRoot } from '../testing/overlay.ts';
 import type { BenchFleet } from './fleet-runs.ts';
 import { sshArgs } from './fleet-runs.ts';
 

@@ -32,6 +32,10 @@ export async function applySavedPlan(file: string, flags: ApplyFlags, io: Io): P
   if (given('inventories'))
     refuse('-i', `the plan was checked against ${plan.inventories.length === 0 ? 'this machine' : plan.inventories.join(', ')}`);
   if (given('tags')) refuse('-t', 'the plan fixes which steps run');
+  if (given('skipTags')) refuse('--skip-tags', 'the plan fixes which steps run');
+  if (given('startAtTask')) refuse('--start-at-task', 'the plan fixes which steps run');
+  if (given('step')) refuse('--step', 'the plan fixes which steps run');
+  if (options.listing !== undefined) refuse('--list-*/--syntax-check', 'they list or check a playbook: give them the playbook');
   if (given('out')) refuse('--out', 'apply does not save plans');
   if (given('sshConfig') && resolve(options.sshConfig!) !== plan.run.sshConfig) {
     refuse(
@@ -55,6 +59,8 @@ export async function applySavedPlan(file: string, flags: ApplyFlags, io: Io): P
     ...options,
     inventories: plan.inventories,
     tags: plan.tags,
+    skipTags: plan.skipTags ?? [],
+    ...(plan.startAtTask !== undefined && { startAtTask: plan.startAtTask }),
     typecheck: given('typecheck') ? options.typecheck : plan.typecheck,
     ...(plan.limit === undefined ? { limit: undefined } : { limit: plan.limit }),
     ...pick('forks', run.forks),

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { bundledModule } from '../bin/bundle.js';
+import { bundledModule } from '../loader/bundle.ts';
 import { BosunError, LoadError } from '../compiler/errors.ts';
 import type { Playbook } from '../compiler/playbook.ts';
 import { checkPlaybook } from '../compiler/playbook-check.ts';

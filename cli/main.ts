@@ -1,54 +1,95 @@
 import { Command, CommanderError, Option } from 'commander';
 import { constants } from 'node:os';
-import { BosunError } from '../compiler/errors.ts';
+import { BosunError, ValidationError } from '../compiler/errors.ts';
 import { maskSecrets } from '../compiler/secret.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { parseLimit } from '../inventory/limit.ts';
 import { inventoryCommand } from './inventory-command.ts';
+import { registerPatchCommands } from './patch-command.ts';
+import { reportCommand } from './report-command.ts';
 import { parseSerial } from '../runner/batches.ts';
 import { printable } from '../runner/printable.ts';
-import { percentage, positiveInteger, type RunOptions } from './options.ts';
+import { type Listing, percentage, positiveInteger, type RunOptions } from './options.ts';
 import { applySavedPlan } from './apply-saved-plan.ts';
+import { terminalQuestions } from './prompt.ts';
 import { type Io, prepare, runPlaybook } from './run-command.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** Flags shared by compile, check and apply. */
+/** Flags of compile, check and apply (README's command section lists them so). */
 function withRunFlags(command: Command): Command {
   return command
     .option('-i, --inventory <source>', 'inventory file, directory, EC2 config or host list (repeatable); none = this machine', collect, [])
     .option('-l, --limit <pattern>', 'further limit the hosts with a pattern (or @file of names)')
-    .option('-t, --tags <tags>', 'only steps with one of these tags (comma-separated)')
+    .option('-t, --tags <tags>', 'only steps with one of these tags (comma-separated; always/never/tagged/untagged/all as in Ansible)')
+    .option('--skip-tags <tags>', 'leave out steps with one of these tags (comma-separated; wins over --tags)')
+    .option('--start-at-task <name>', 'start at the first step with this name (a glob, or "role : name"); earlier steps do not run')
     .option('-e, --extra-vars <key=value>', 'set a variable, highest precedence (repeatable; @file.yml reads a file)', collect, [])
     .option('--no-typecheck', 'load the playbook without type-checking it first');
 }
 
+/** Flags of check and apply: running, reporting and reaching hosts. */
 function withExecutionFlags(command: Command): Command {
   return command
-    .option('--json <file>', 'write every host, step, status, diff and duration as JSON')
-    .option('--diff', 'print unified diffs of files that would change')
+    .option('--json <file>', 'write every host, step, status, diff, output and duration as JSON')
+    .option('--junit <file>', 'write a JUnit XML report: a testcase per host and step, drift and failures as failures')
+    .option('--html <file>', 'write a self-contained HTML page: hosts × steps, filters, diffs, durations')
+    .option('--summary-md <file>', 'write a Markdown summary (CI job summary, pull request comment)')
+    .option('-D, --diff', 'print unified diffs of files that would change')
+    .option(
+      '-v, --verbose',
+      "print every step's output when it ends (-vv: line by line as it comes, each step's duration, the sessions' own log)",
+      (_: string, n: number) => n + 1,
+      0,
+    )
+    .option('--step', 'confirm each step on the terminal before anything runs')
+    .option('--list-hosts', 'list the hosts of each play and run nothing')
+    .option('--list-tasks', 'list the steps of each play, with their tags, and run nothing')
+    .option('--list-tags', 'list the tags of each play and run nothing')
+    .option('--syntax-check', 'load, type-check and compile for every targeted host, and run nothing')
     .option('-f, --forks <n>', 'hosts run at once', '10')
     .option('--serial <batches>', 'rolling batches: a count, a percentage, or a list like 1,25%,100%')
     .option('--max-fail-percentage <pct>', 'stop later batches when more than this share of a batch failed')
     .option('--timeout <seconds>', 'per-host timeout')
     .option('--accept-new-host-keys', 'trust hosts seen for the first time (never a changed key)')
     .option('-F, --ssh-config <file>', 'ssh_config file for every SSH connection')
-    .option('-K, --ask-become-pass', 'ask once for the sudo password (sent on stdin, never printed)')
-    .addOption(new Option('--detailed-exitcode', 'apply: exit 2 when changes were made').default(false));
+    .option('-K, --ask-become-pass', 'ask once for the sudo password (sent on stdin, never printed)');
+}
+
+const tagList = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : [];
+
+const LISTINGS = { listHosts: 'hosts', listTasks: 'tasks', listTags: 'tags', syntaxCheck: 'syntax' } as const;
+
+/** The one listing flag given, if any (two are refused: each is a whole command of its own). */
+function listingOf(flags: Record<string, unknown>): Listing | undefined {
+  const given = Object.entries(LISTINGS).filter(([flag]) => flags[flag] === true);
+  if (given.length > 1) {
+    const names = given.map(([flag]) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new ValidationError(names.join(', '), 'give one of these at a time');
+  }
+  return given[0]?.[1];
 }
 
 async function runOptions(flags: Record<string, unknown>): Promise<RunOptions> {
-  const tags =
-    typeof flags.tags === 'string'
-      ? flags.tags
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean)
-      : [];
+  const listing = listingOf(flags);
   return {
     inventories: flags.inventory as string[],
     ...(typeof flags.limit === 'string' && { limit: await parseLimit(flags.limit) }),
-    tags,
+    tags: tagList(flags.tags),
+    skipTags: tagList(flags.skipTags),
+    ...(typeof flags.startAtTask === 'string' && { startAtTask: flags.startAtTask }),
+    step: flags.step === true,
+    verbosity: typeof flags.verbose === 'number' ? flags.verbose : 0,
+    ...(listing !== undefined && { listing }),
+    ...(typeof flags.junit === 'string' && { junit: flags.junit }),
+    ...(typeof flags.html === 'string' && { html: flags.html }),
+    ...(typeof flags.summaryMd === 'string' && { summaryMd: flags.summaryMd }),
     extraVars: await parseExtraVars(flags.extraVars as string[]),
     ...(typeof flags.json === 'string' && { json: flags.json }),
     diff: flags.diff === true,
@@ -70,6 +111,14 @@ const FLAG_OF: Record<keyof RunOptions, string> = {
   inventories: 'inventory',
   limit: 'limit',
   tags: 'tags',
+  skipTags: 'skipTags',
+  startAtTask: 'startAtTask',
+  step: 'step',
+  verbosity: 'verbose',
+  listing: 'listing',
+  junit: 'junit',
+  html: 'html',
+  summaryMd: 'summaryMd',
   extraVars: 'extraVars',
   json: 'json',
   diff: 'diff',
@@ -121,13 +170,34 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         .argument('<playbook>', 'a playbook, or a plan saved by check --out')
         .description('bring hosts to the desired state'),
     ),
-  ).action(async (playbook: string, flags: Record<string, unknown>, command: Command) => {
-    const options = await runOptions(flags);
-    const given = (option: keyof RunOptions): boolean => command.getOptionValueSource(FLAG_OF[option]) === 'cli';
-    code = playbook.endsWith('.json')
-      ? await applySavedPlan(playbook, { options, given }, io)
-      : await runPlaybook(playbook, 'apply', options, io);
-  });
+  )
+    .option('-C, --check', 'check instead: report what would change, write nothing (as bosun check)')
+    // check always exits 2 for pending changes; only apply needs asking.
+    .addOption(new Option('--detailed-exitcode', 'exit 2 when changes were made').default(false))
+    .action(async (playbook: string, flags: Record<string, unknown>, command: Command) => {
+      const options = await runOptions(flags);
+      const given = (option: keyof RunOptions): boolean => command.getOptionValueSource(FLAG_OF[option]) === 'cli';
+      if (flags.check === true && playbook.endsWith('.json'))
+        throw new ValidationError('-C', `cannot check a saved plan (${playbook}): bosun check the playbook instead`);
+      if (flags.check === true) code = await runPlaybook(playbook, 'check', options, io);
+      else
+        code = playbook.endsWith('.json')
+          ? await applySavedPlan(playbook, { options, given }, io)
+          : await runPlaybook(playbook, 'apply', options, io);
+    });
+
+  program
+    .command('report')
+    .argument('<report.json>', 'a report saved by check/apply --json')
+    .description('write the HTML, JUnit or Markdown report of a saved JSON report')
+    .option('--junit <file>', 'JUnit XML (- for stdout)')
+    .option('--html <file>', 'self-contained HTML page (- for stdout)')
+    .option('--summary-md <file>', 'Markdown summary (- for stdout)')
+    .action(async (file: string, flags: Record<string, unknown>) => {
+      const pick = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+      const targets = { junit: pick('junit'), html: pick('html'), summaryMd: pick('summaryMd') };
+      code = await reportCommand(file, Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined)), io);
+    });
 
   program
     .command('inventory')
@@ -138,6 +208,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (args: string[]) => {
       code = await inventoryCommand(args);
     });
+
+  registerPatchCommands(program, io, (patchCode) => {
+    code = patchCode;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -158,6 +232,7 @@ function processIo(): Io {
     stderr: (text) => void process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     signal: interruptSignal(),
+    ...(process.stdin.isTTY === true && { questions: terminalQuestions }),
   };
 }
 

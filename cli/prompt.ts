@@ -15,3 +15,42 @@ export async function promptSecret(question: string): Promise<string> {
     output.write('\n');
   }
 }
+
+/** Questions asked on a terminal, answered one line each. */
+export interface Questions {
+  ask(question: string): Promise<string>;
+  close(): void;
+}
+
+/**
+ * Asks on the terminal (questions on stderr, answers from stdin), with one reader for all
+ * the questions, whose lines are queued: answers typed ahead are kept for the questions
+ * they answer, never lost between two questions.
+ */
+export function terminalQuestions(): Questions {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY === true });
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let closed = false;
+  rl.on('line', (line) => {
+    const next = waiting.shift();
+    if (next === undefined) lines.push(line);
+    else next(line);
+  });
+  rl.once('close', () => {
+    closed = true;
+    for (const next of waiting.splice(0)) next('');
+  });
+  return {
+    ask: (question) => {
+      process.stderr.write(question);
+      const line = lines.shift();
+      if (line !== undefined) {
+        process.stderr.write(`${line}\n`);
+        return Promise.resolve(line);
+      }
+      return closed ? Promise.resolve('') : new Promise<string>((resolve) => waiting.push(resolve));
+    },
+    close: () => rl.close(),
+  };
+}

@@ -1,24 +1,26 @@
-import { writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
-import { BosunError } from '../compiler/errors.ts';
+import { BosunError, ValidationError } from '../compiler/errors.ts';
 import type { Mode } from '../compiler/plan.ts';
+import type { Playbook } from '../compiler/playbook.ts';
 import { type Secret, secret } from '../compiler/secret.ts';
 import { defaultInventory, loadInventories } from '../inventory/index.ts';
 import { fanOut } from '../runner/fan-out.ts';
 import { printable } from '../runner/printable.ts';
 import { Progress } from '../runner/progress.ts';
 import { type HumanOutput, hostLine, recap, stepLine } from '../runner/report-human.ts';
-import { jsonReport } from '../runner/report-json.ts';
 import { exitCode, type HostResult } from '../runner/results.ts';
 import { runHost } from '../runner/run-host.ts';
 import { transportFor } from '../runner/transport-for.ts';
+import { confirmSteps } from './confirm-steps.ts';
+import { listing } from './listing.ts';
 import { loadPlaybook } from './load-playbook.ts';
 import type { RunOptions } from './options.ts';
 import type { PlanKey } from './plan-key.ts';
 import { planKey } from './plan-key.ts';
-import { promptSecret } from './prompt.ts';
+import { promptSecret, type Questions } from './prompt.ts';
 import { refusal, type SavedPlan, savedPlan, writeSavedPlan } from './saved-plan.ts';
-import { type HostSelector, resolveTargets, scheduleOf, type Target } from './targets.ts';
+import { type HostSelector, resolveTargets, scheduleOf, type Target, withoutSteps } from './targets.ts';
+import { writeReports } from './write-reports.ts';
 
 /** Streams for a command's output (process.stdout/stderr in the CLI, buffers in tests). */
 export interface Io {
@@ -30,10 +32,13 @@ export interface Io {
    * sessions are ended on their hosts, the recap says what did and did not run.
    */
   readonly signal?: AbortSignal;
+  /** Questions on a terminal (`--step`); absent when stdin is not one. */
+  readonly questions?: () => Questions;
 }
 
 /** What a run is about to touch: the targets, and the inventory they were selected from. */
 export interface Prepared {
+  readonly playbook: Playbook;
   readonly targets: Target[];
   readonly inventory: HostSelector;
 }
@@ -49,8 +54,10 @@ export async function prepare(playbookPath: string, options: RunOptions): Promis
     const targets = resolveTargets(playbook, inventory, {
       ...(options.limit !== undefined && { limit: options.limit }),
       tags: options.tags,
+      skipTags: options.skipTags,
+      ...(options.startAtTask !== undefined && { startAtTask: options.startAtTask }),
     });
-    return { targets, inventory };
+    return { playbook, targets, inventory };
   } catch (error) {
     // Compile errors are the playbook's: name its file when the error names no other place.
     if (error instanceof BosunError && error.file === undefined) throw new BosunError(error.message, { file: playbookPath, cause: error });
@@ -71,11 +78,20 @@ export interface SavedApply {
  */
 export async function runPlaybook(playbookPath: string, mode: Mode, options: RunOptions, io: Io, saved?: SavedApply): Promise<number> {
   const startedAt = new Date();
+  if (options.step && options.out !== undefined)
+    throw new ValidationError('--step', 'cannot be saved with --out: a saved plan is applied without questions');
+  if (options.step && options.listing === undefined && io.questions === undefined)
+    throw new ValidationError('--step', 'asks before each step on a terminal, and stdin is not one');
   const prepared = await prepare(playbookPath, options);
-  const targets = saved?.narrow === undefined ? prepared.targets : narrowed(prepared, saved.narrow);
+  if (options.listing !== undefined) {
+    io.stdout(listing(options.listing, playbookPath, prepared.playbook, prepared.targets, options.typecheck));
+    return 0;
+  }
+  let targets = saved?.narrow === undefined ? prepared.targets : narrowed(prepared, saved.narrow);
+  if (options.step) targets = withoutSteps(targets, await askSteps(targets, io.questions!));
   const { serial, maxFailPercentage } = scheduleOf(targets, options);
   const key = saved?.key ?? (options.out === undefined ? undefined : await planKey());
-  const human: HumanOutput = { write: io.stdout, color: io.isTTY, diff: options.diff };
+  const human: HumanOutput = { write: io.stdout, color: io.isTTY, diff: options.diff, verbosity: options.verbosity };
   const becomePassword: Secret | undefined = options.askBecomePass ? secret(await promptSecret('BECOME password: ')) : undefined;
   const progress = new Progress({ write: io.stdout }, { isTTY: io.isTTY, total: targets.length });
   const interrupt = io.signal ?? new AbortController().signal;
@@ -98,6 +114,7 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
             signal,
             ...(options.timeoutSeconds !== undefined && { timeoutMs: options.timeoutSeconds * 1000 }),
             onStep: (step) => progress.write(stepLine(target.host.name, step, human)),
+            ...(options.verbosity >= 2 && { onLog: logLines(target.host.name, (text) => progress.write(text)) }),
           });
         } finally {
           await transport.close?.();
@@ -133,22 +150,47 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
     const code = interrupt.aborted
       ? interruptedCode(interrupt.reason)
       : exitCode(results, { reportChanges: mode === 'check' || options.detailedExitcode }) | (skipped.length > 0 ? 4 : 0);
-    if (options.json !== undefined) {
-      const report = {
-        format: 1 as const,
+    await writeReports(
+      {
+        format: 1,
         mode,
         playbook: playbookPath,
         startedAt: startedAt.toISOString(),
         durationMs: Date.now() - startedAt.getTime(),
-      };
-      await writeFile(options.json, jsonReport({ ...report, exitCode: code, hosts: results, notRun: skipped }));
-    }
+        exitCode: code,
+        hosts: results,
+        notRun: skipped,
+      },
+      options,
+    );
     if (options.out !== undefined && mode === 'check' && key !== undefined)
       await writeSavedPlan(options.out, savedPlan(playbookPath, options, targets, key));
     return code;
   } finally {
     progress.finish();
   }
+}
+
+/** `--step`: the steps the operator declined, asked once for all hosts before any runs. */
+async function askSteps(targets: readonly Target[], open: () => Questions): Promise<Set<string>> {
+  const questions = open();
+  try {
+    return await confirmSteps(targets, questions);
+  } finally {
+    questions.close();
+  }
+}
+
+/** `-vv`: a session's log as it comes (each step's output, ssh's and sudo's words), a host's name before each line. */
+function logLines(host: string, write: (text: string) => void): (text: string) => void {
+  return (text) =>
+    write(
+      text
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((line) => `${printable(host)} | ${printable(line)}\n`)
+        .join(''),
+    );
 }
 
 /** The targets apply's own `--limit` keeps, among the saved plan's. */

@@ -39,6 +39,10 @@ export interface SavedPlan {
   readonly inventories: readonly string[];
   readonly limit?: string;
   readonly tags: readonly string[];
+  /** `--skip-tags` of the check (absent: none). */
+  readonly skipTags?: readonly string[];
+  /** `--start-at-task` of the check. */
+  readonly startAtTask?: string;
   readonly typecheck: boolean;
   /** Keyed digest of the `-e` values: apply must be given the same ones. */
   readonly extraVars: string;
@@ -57,6 +61,8 @@ export function savedPlan(playbook: string, options: RunOptions, targets: readon
     inventories: options.inventories.map((source) => (existsSync(source) ? resolve(source) : source)),
     ...(options.limit !== undefined && { limit: options.limit }),
     tags: options.tags,
+    ...(options.skipTags.length > 0 && { skipTags: options.skipTags }),
+    ...(options.startAtTask !== undefined && { startAtTask: options.startAtTask }),
     typecheck: options.typecheck,
     extraVars: extraVarsDigest(options.extraVars, key),
     key: key.id,
@@ -153,6 +159,8 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
   strings(plan.inventories, 'inventories');
   if (plan.limit !== undefined) string(plan.limit, 'limit');
   strings(plan.tags, 'tags');
+  if (plan.skipTags !== undefined) strings(plan.skipTags, 'skipTags');
+  if (plan.startAtTask !== undefined) string(plan.startAtTask, 'startAtTask');
   if (typeof plan.typecheck !== 'boolean') bad('typecheck', `must be true or false, got ${describe(plan.typecheck)}`);
   string(plan.extraVars, 'extraVars');
   string(plan.key, 'key');

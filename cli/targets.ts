@@ -5,7 +5,9 @@ import type { Plan } from '../compiler/plan.ts';
 import type { Play, Playbook } from '../compiler/playbook.ts';
 import { type RenderedPlan, renderPlan } from '../compiler/render.ts';
 import type { Become, Host } from '../compiler/host.ts';
+import { assertSelectionMatches, type StepSelection, selectSteps } from '../compiler/selection.ts';
 import type { Serial } from '../runner/batches.ts';
+import { diskFiles } from '../loader/local-files.ts';
 
 /** A host with what bosun will run on it. */
 export interface Target {
@@ -30,7 +32,7 @@ export interface HostSelector {
 export function resolveTargets(
   playbook: Playbook,
   inventory: HostSelector,
-  options: { readonly limit?: string; readonly tags?: readonly string[] },
+  options: StepSelection & { readonly limit?: string },
 ): Target[] {
   const allowed = options.limit === undefined ? undefined : new Set(inventory.select(options.limit).map((host) => host.name));
   if (allowed !== undefined && allowed.size === 0) throw new BosunError(`--limit ${options.limit} matches no host of the inventory`);
@@ -43,20 +45,48 @@ export function resolveTargets(
       byHost.set(host.name, entry);
     }
   }
+  // One reader for the whole run: a role's local files are read once, however many hosts it targets.
+  const files = diskFiles();
   // Hosts with the same roles share their compiled steps and their script.
   const memo = new CompileMemo();
-  return [...byHost.values()].map(({ host, plays }) => {
-    try {
-      const plan = compilePlan(host, plays, { ...(options.tags && { tags: options.tags }), memo });
-      return { host, plays, plan, rendered: memo.rendered(plan, () => renderPlan(plan)), become: becomeOf(host, plays) };
-    } catch (error) {
-      if (error instanceof BosunError && error.host === undefined) {
-        const { file, line, column } = error;
-        throw new BosunError(`host ${host.name}: ${error.message}`, { cause: error, host: host.name, file, line, column });
-      }
-      throw error;
+  const compiled = [...byHost.values()].map(({ host, plays }) =>
+    forHost(host, () => ({ host, plays, full: compilePlan(host, plays, { files, memo }), become: becomeOf(host, plays) })),
+  );
+  assertSelectionMatches(
+    compiled.map((each) => each.full),
+    options,
+  );
+  return compiled.map(({ full, ...target }) => forHost(target.host, () => rendered({ ...target, plan: selectSteps(full, options) }, memo)));
+}
+
+/**
+ * The targets without the steps the operator declined (`--step`): their scripts are rendered
+ * again, so what runs is exactly what was confirmed.
+ */
+export function withoutSteps(targets: readonly Target[], declined: ReadonlySet<string>): Target[] {
+  return targets.map((target) =>
+    forHost(target.host, () =>
+      rendered({ ...target, plan: { ...target.plan, steps: target.plan.steps.filter((step) => !declined.has(step.name)) } }),
+    ),
+  );
+}
+
+function rendered(target: Omit<Target, 'rendered'>, memo?: CompileMemo): Target {
+  const render = () => renderPlan(target.plan);
+  return { ...target, rendered: memo === undefined ? render() : memo.rendered(target.plan, render) };
+}
+
+/** Runs `make` for a host; a compile error that names no host gets this one's name. */
+function forHost<T>(host: Host, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof BosunError && error.host === undefined) {
+      const { file, line, column } = error;
+      throw new BosunError(`host ${host.name}: ${error.message}`, { cause: error, host: host.name, file, line, column });
     }
-  });
+    throw error;
+  }
 }
 
 /**

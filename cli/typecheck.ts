@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ENGINE_MODULES, enginePath } from '../compiler/engine.ts';
 import { LoadError } from '../compiler/errors.ts';
+import { cacheDir } from '../loader/cache-dir.ts';
 
 /** One type error, where it is. */
 export interface TypeProblem {
@@ -20,19 +22,25 @@ export interface TypeProblem {
  * (the cache holds content hashes, so any edit anywhere in the set re-checks).
  */
 export async function typecheck(entry: string): Promise<TypeProblem[]> {
-  const cacheFile = join(cacheDir(), `${sha(entry)}.json`);
+  // A check by another bosun (an upgrade in node_modules) is not trusted.
+  const cacheFile = join(cacheDir('typecheck'), `${sha(`${ENGINE_MODULES}\0${engineVersion()}\0${entry}`)}.json`);
   if (await stillClean(cacheFile)) return [];
   // The TypeScript compiler is loaded only when a check is needed, not on a cache hit.
   const { ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts } = await import('ts-morph');
   const project = new Project({
     compilerOptions: {
       target: ScriptTarget.ES2022,
-      module: ModuleKind.NodeNext,
-      moduleResolution: ModuleResolutionKind.NodeNext,
+      // bosun bundles what it loads (esbuild): every file is an ES module whatever its package.json says
+      // (`npm init` writes "type": "commonjs"), so import.meta works, and imports resolve as a bundler's do.
+      module: ModuleKind.ESNext,
+      moduleResolution: ModuleResolutionKind.Bundler,
       strict: true,
       noEmit: true,
       allowImportingTsExtensions: true,
       skipLibCheck: true,
+      lib: ['lib.es2023.d.ts'],
+      // Node's types come with bosun (a dependency), found from bosun wherever the playbook is.
+      typeRoots: [dirname(dirname(createRequire(import.meta.url).resolve('@types/node/package.json')))],
       types: ['node'],
     },
   });
@@ -78,15 +86,21 @@ export async function assertTypesafe(entry: string): Promise<void> {
   });
 }
 
-const ENGINE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ENGINE_PARTS = ['compiler/', 'runner/', 'inventory/', 'cli/', 'index.ts'].map((part) => join(ENGINE_ROOT, part));
-
 function isEngineFile(path: string): boolean {
-  return path.includes('/node_modules/') || ENGINE_PARTS.some((part) => path.startsWith(part));
+  return path.includes('/node_modules/') || enginePath(path) !== undefined;
 }
 
-function cacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bosun', 'typecheck');
+/** The version in the package.json of the running bosun (beside its modules, or above dist/). */
+function engineVersion(): string {
+  for (const file of [join(ENGINE_MODULES, 'package.json'), join(ENGINE_MODULES, '..', 'package.json')]) {
+    try {
+      const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+      if (typeof version === 'string') return version;
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return 'unknown';
 }
 
 function sha(text: string | Buffer): string {
@@ -96,10 +110,8 @@ function sha(text: string | Buffer): string {
 async function stillClean(cacheFile: string): Promise<boolean> {
   try {
     const entries = JSON.parse(await readFile(cacheFile, 'utf8')) as [string, string][];
-    for (const [path, hash] of entries) {
-      if (sha(await readFile(path)) !== hash) return false;
-    }
-    return entries.length > 0;
+    // Synchronous reads: on every start-up, with nothing else to do meanwhile (bin/dev-engine.js does the same).
+    return entries.length > 0 && entries.every(([path, hash]) => sha(readFileSync(path)) === hash);
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Handler, Role } from './playbook.ts';
+import type { Handler, Play, Role } from './playbook.ts';
 import type { Plan } from './plan.ts';
 import type { RenderedPlan } from './render.ts';
 import type { Resource } from './resource.ts';
@@ -13,16 +13,17 @@ import type { HandlerStep, Step } from './step.ts';
  * One memo per compile (cli/targets.ts makes one per run): objects are told apart by identity.
  */
 export class CompileMemo {
-  readonly #steps = new WeakMap<Role, WeakMap<Resource, Step>>();
+  readonly #steps = new WeakMap<Play, WeakMap<Role, WeakMap<Resource, readonly Step[]>>>();
   readonly #handlers = new WeakMap<Handler, HandlerStep>();
   readonly #ids = new WeakMap<object, number>();
   readonly #rendered = new Map<string, RenderedPlan>();
   #next = 0;
 
-  /** The step of `resource` in `role`, compiled by `compile` the first time. */
-  step(role: Role, resource: Resource, compile: () => Step): Step {
+  /** The steps of `resource` in `role` of `play` (steps name their play and role), compiled by `compile` the first time. */
+  steps(play: Play, role: Role, resource: Resource, compile: () => readonly Step[]): readonly Step[] {
+    const ofPlay = remembered(this.#steps, play, () => new WeakMap<Role, WeakMap<Resource, readonly Step[]>>());
     return remembered(
-      remembered(this.#steps, role, () => new WeakMap<Resource, Step>()),
+      remembered(ofPlay, role, () => new WeakMap<Resource, readonly Step[]>()),
       resource,
       compile,
     );

@@ -1,5 +1,6 @@
 import type { Host } from './host.ts';
 import { BosunError, ValidationError } from './errors.ts';
+import { type LocalFiles, NO_LOCAL_FILES } from './local-files.ts';
 import { checkRoles } from './playbook-check.ts';
 import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
@@ -8,37 +9,53 @@ import type { CompileMemo } from './compile-memo.ts';
 import { compileResource } from './resource.ts';
 import type { HandlerStep, Step } from './step.ts';
 
+/** What the compiler is given besides the host and the plays. */
 export interface CompileOptions {
-  /** Keep only steps with one of these tags (handlers are always kept). */
-  readonly tags?: readonly string[];
-  /** Work shared with the other hosts of the same compile (a resource compiled once for all). */
+  /**
+   * The files roles bring from their folders (copy sources, templates, archives), read by
+   * the caller: the compiler does no I/O. Without it, such a resource is a compile error.
+   */
+  readonly files?: LocalFiles;
+  /**
+   * Work shared with the other hosts of the same compile (a resource compiled once for all).
+   * One memo goes with one `files`: a step it holds was compiled from that reader's files.
+   */
   readonly memo?: CompileMemo;
 }
 
 /**
- * The plan for one host: the steps of every role of every play the host is in, in
- * order, then the handlers. Pure: the same host, plays and options give the same plan.
+ * The plan for one host: every step of every role of every play the host is in, in
+ * order, then the handlers. Pure: the same host and plays give the same plan. Which of
+ * the steps run (`--tags`, `--skip-tags`, `--start-at-task`) is compiler/selection.ts.
  */
 export function compilePlan(host: Host, plays: readonly Play[], options: CompileOptions = {}): Plan {
   const steps: Step[] = [];
   const handlers: HandlerStep[] = [];
+  const files = options.files ?? NO_LOCAL_FILES;
   for (const play of plays) {
     const where = `play ${JSON.stringify(play.name)}: roles`;
     const roles = typeof play.roles === 'function' ? checkRoles(rolesFor(play, host), `${where}(${host.name})`) : play.roles;
     for (const role of roles) {
       for (const [index, resource] of role.resources.entries()) {
-        const compile = (): Step =>
-          withRoleTags(
-            located(() => compileResource(resource), `role ${JSON.stringify(role.name)}: resources[${index}]`),
-            role.tags,
-          );
-        const step = options.memo === undefined ? compile() : options.memo.step(role, resource, compile);
-        if (selected(step, options.tags)) steps.push(step);
+        const compile = (): readonly Step[] =>
+          located(() => compileResource(resource, files), `role ${JSON.stringify(role.name)}: resources[${index}]`).map((compiled) => ({
+            ...withRoleTags(compiled, role.tags),
+            play: play.name,
+            role: role.name,
+          }));
+        steps.push(...(options.memo === undefined ? compile() : options.memo.steps(play, role, resource, compile)));
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
         const compile = (): HandlerStep => {
-          const step = compileResource(handler.resource);
+          const [step, ...more] = compileResource(handler.resource, files);
+          if (step === undefined || more.length > 0)
+            throw new ValidationError(
+              `handler ${JSON.stringify(handler.name)}: resource`,
+              'must be a resource of one step (a copied directory tree is one step per entry)',
+            );
+          if (step.flushHandlers === true)
+            throw new ValidationError(`handler ${JSON.stringify(handler.name)}: resource`, 'a handler cannot flush handlers');
           // A handler runs at the end, when every step has run: there is nothing left for it to notify.
           if (step.notify.length > 0)
             throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
@@ -85,8 +102,4 @@ function located<T>(compile: () => T, where: string): T {
 
 function withRoleTags(step: Step, tags: readonly string[] | undefined): Step {
   return tags === undefined || tags.length === 0 ? step : { ...step, tags: [...new Set([...step.tags, ...tags])] };
-}
-
-function selected(step: Step, tags: readonly string[] | undefined): boolean {
-  return tags === undefined || tags.length === 0 || step.tags.some((tag) => tags.includes(tag));
 }

@@ -1,11 +1,11 @@
-/**
- * The one error hierarchy of bosun. Every error names what it concerns (a field,
- * a file and line, a host, a step) so a person can act on it without a stack trace.
- */
 // Marks bosun's errors across loaded copies of its modules (a playbook may load its own
 // copy): `instanceof` then compares class names along the prototype chain, not identity.
 const BOSUN_ERROR = Symbol.for('bosun.error');
 
+/**
+ * The one error hierarchy of bosun. Every error names what it concerns (a field,
+ * a file and line, a host, a step) so a person can act on it without a stack trace.
+ */
 export class BosunError extends Error {
   override name = 'BosunError';
   readonly [BOSUN_ERROR] = true;

@@ -128,3 +128,22 @@ function targets(node: unknown): string[] {
   const children = (node.children as unknown[] | undefined) ?? [];
   return children.flatMap(targets);
 }
+
+/** The filters (`x | lower`) and tests (`x is defined`) a template names. Throws the parser's error on bad syntax. */
+export function filtersAndTests(source: string): { filters: string[]; tests: string[] } {
+  const filters = new Set<string>();
+  const tests = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!isNode(node)) return;
+    if (node.typename === 'Filter' || node.typename === 'FilterAsync') filters.add(String((node.name as AstNode | undefined)?.value));
+    if (node.typename === 'Is' && testName(node.right) !== '') tests.add(testName(node.right));
+    for (const field of node.fields) visit(node[field]);
+    if (Array.isArray(node.children) && !node.fields.includes('children')) visit(node.children);
+  };
+  visit((nunjucks as unknown as { parser: NunjucksParser }).parser.parse(source, [], {}));
+  return { filters: [...filters], tests: [...tests] };
+}

@@ -1,10 +1,16 @@
 import nunjucks from 'nunjucks';
 import { ValidationError } from './errors.ts';
+import { JINJA_FILTERS } from './jinja-builtins.ts';
 import { ANSIBLE_FILTERS } from './jinja-filters.ts';
-import { freeVariables } from './jinja-variables.ts';
+import { installAnsibleRuntime } from './jinja-runtime.ts';
+import { JINJA_TESTS } from './jinja-tests.ts';
+import { filtersAndTests, freeVariables } from './jinja-variables.ts';
 
-// Python-style literals and methods (True, None, 'a,b'.split(',')), as Ansible's templates use.
-nunjucks.installJinjaCompat();
+// Python-style literals and methods (True, None, 'a,b'.split(',')), and output as Ansible writes it.
+installAnsibleRuntime();
+// A playbook bundle carries its own copy of this module over the same nunjucks: patch once.
+const INSTALLED = Symbol.for('bosun.jinja.installed');
+const state = installOnce();
 
 /** Where a template came from, for errors: a file (and the field that named it). */
 export interface JinjaSource {
@@ -21,9 +27,12 @@ export interface JinjaSource {
  * strict undefined is; so is any other template error.
  */
 export function renderJinja(source: string, vars: Readonly<Record<string, unknown>>, where: JinjaSource): string {
-  refuseUndefined(source, vars, where);
+  // Jinja2 writes the template's own line endings (CRLF, CR) as \n, Ansible's newline_sequence;
+  // values keep theirs.
+  const text = source.replace(/\r\n?/g, '\n');
+  refuseUndefined(text, vars, where);
   try {
-    return new nunjucks.Template(source, environment(), where.file ?? where.field, true).render({ ...vars });
+    return new nunjucks.Template(text, environment(), where.file ?? where.field, true).render({ ...vars });
   } catch (error) {
     throw jinjaError(error, where);
   }
@@ -32,17 +41,142 @@ export function renderJinja(source: string, vars: Readonly<Record<string, unknow
 /**
  * Evaluates one Jinja2 expression (`tags.Name | lower`, `x == 'a'`) to its value, not its
  * text: a list stays a list. For inventory keys such as `compose` and `groups`.
+ *
+ * Undefined is strict, as Ansible's: a variable, attribute or item that does not exist is
+ * an error wherever it is used (`tags.Missing == 'x'`, `not tags.Missing`), unless a
+ * `defined`/`undefined`/`none` test or a `default` filter takes it first. `and`/`or`
+ * short-circuit as in Jinja, so `tags.Role is defined and tags.Role == 'web'` is false,
+ * not an error, for a host without the tag.
  */
 export function evaluateJinja(expression: string, vars: Readonly<Record<string, unknown>>, where: JinjaSource): unknown {
   const holder: { value?: unknown } = {};
   const source = `{{ (${expression}) | __bosun_capture }}`;
   refuseUndefined(source, vars, where);
+  const missing: string[] = [];
+  const outer = state.watch;
+  state.watch = { missing, slicing: 0 };
   try {
     new nunjucks.Template(source, environment(holder), where.file ?? where.field, true).render({ ...vars });
   } catch (error) {
     throw jinjaError(error, where);
+  } finally {
+    state.watch = outer;
   }
+  if (missing.length > 0) throw new ValidationError(where.field, `'${missing[0]}' is undefined`, located(where, 1, 1));
   return holder.value;
+}
+
+/**
+ * Checks an expression without evaluating it: its syntax, and that every filter and test
+ * it names exists (Ansible would find a misspelt filter only when it runs, and without
+ * `strict` skip the entry silently). Throws a ValidationError naming the field.
+ */
+export function checkJinjaExpression(expression: string, where: JinjaSource): void {
+  checkJinja(`{{ (${expression}) }}`, expression, where);
+}
+
+/** As checkJinjaExpression, for a whole template (`"{{ tags.Name }}-web"`). */
+export function checkJinjaTemplate(template: string, where: JinjaSource): void {
+  checkJinja(template, template, where);
+}
+
+function checkJinja(source: string, expression: string, where: JinjaSource): void {
+  let names: ReturnType<typeof filtersAndTests>;
+  try {
+    names = filtersAndTests(source);
+  } catch (error) {
+    const { lineno, colno, message } = error as { lineno?: number; colno?: number; message?: string };
+    throw new ValidationError(where.field, `${message ?? 'syntax error'} in '${expression}'`, {
+      cause: error,
+      ...(lineno === undefined || colno === undefined ? {} : located(where, lineno, colno)),
+    });
+  }
+  const env = environment({});
+  for (const name of names.filters) {
+    try {
+      env.getFilter(name);
+    } catch {
+      throw new ValidationError(where.field, `filter '${name}' is not available in bosun (in '${expression}')`, located(where, 1, 1));
+    }
+  }
+  for (const name of names.tests) {
+    try {
+      (env as unknown as TestRegistry).getTest(name);
+    } catch {
+      throw new ValidationError(where.field, `test '${name}' is not available in bosun (in '${expression}')`, located(where, 1, 1));
+    }
+  }
+}
+
+/** Python's truth value of an evaluated expression, as Jinja's `{% if %}`: empty lists and mappings are false. */
+export function pythonTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+/** Lookups of a missing attribute or item during one evaluateJinja, in order. */
+interface MissingWatch {
+  readonly missing: string[];
+  /** Inside a slice (`xs[1:]`), whose own lookups are not the template's. */
+  slicing: number;
+}
+
+/** What every copy of this module shares through nunjucks' runtime object. */
+interface SharedState {
+  watch?: MissingWatch;
+}
+
+/**
+ * Strict undefined, on top of the Ansible runtime (jinja-runtime.ts): nunjucks yields undefined
+ * for a missing attribute and carries on; Jinja's StrictUndefined (Ansible's) fails where it
+ * is used. Lookups are wrapped (compiled templates look runtime functions up on the shared
+ * runtime object) to record misses while an evaluateJinja runs; guards take their miss
+ * back. renderJinja is unaffected.
+ */
+function installOnce(): SharedState {
+  const runtime = (nunjucks as unknown as { runtime: Record<string | symbol, unknown> }).runtime;
+  const existing = runtime[INSTALLED] as SharedState | undefined;
+  if (existing !== undefined) return existing;
+  const shared: SharedState = {};
+  runtime[INSTALLED] = shared;
+  const member = runtime.memberLookup as (...args: unknown[]) => unknown;
+  runtime.memberLookup = function (this: unknown, ...args: unknown[]): unknown {
+    // Python's negative index: xs[-1] is the last item.
+    const [target, key] = args;
+    if (args.length === 2 && typeof key === 'number' && key < 0 && (Array.isArray(target) || typeof target === 'string')) {
+      args[1] = target.length + key;
+    }
+    const watch = shared.watch;
+    if (watch === undefined) return member.apply(this, args);
+    if (args.length === 4) {
+      watch.slicing++;
+      try {
+        return member.apply(this, args);
+      } finally {
+        watch.slicing--;
+      }
+    }
+    const value = member.apply(this, args);
+    if (value === undefined && watch.slicing === 0) watch.missing.push(String(args[1]));
+    // Python's dict.get gives None for a missing key, not undefined.
+    if (args[1] === 'get' && typeof value === 'function' && !Array.isArray(args[0]))
+      return (...call: unknown[]) => (value as (...a: unknown[]) => unknown)(...call) ?? null;
+    return value;
+  };
+  const symbol = runtime.contextOrFrameLookup as (...args: unknown[]) => unknown;
+  runtime.contextOrFrameLookup = function (this: unknown, ...args: unknown[]): unknown {
+    const value = symbol.apply(this, args);
+    // Unguarded undefined names were refused before rendering: this one is under a guard.
+    if (value === undefined && shared.watch !== undefined) shared.watch.missing.push(String(args[2]));
+    return value;
+  };
+  return shared;
+}
+
+/** A guard (`is defined`, `| default`) saw an undefined value: the miss that made it is handled. */
+function handled(value: unknown): void {
+  if (value === undefined && state.watch !== undefined) state.watch.missing.pop();
 }
 
 function refuseUndefined(source: string, vars: Readonly<Record<string, unknown>>, where: JinjaSource): void {
@@ -69,16 +203,58 @@ function refuseUndefined(source: string, vars: Readonly<Record<string, unknown>>
 }
 
 // Names a template may use without defining them: nunjucks' own globals and jinja-compat literals.
-const GLOBALS = new Set(['range', 'cycler', 'joiner', 'True', 'False', 'None', 'true', 'false', 'none', 'loop', 'caller']);
+const GLOBALS = new Set(['range', 'cycler', 'joiner', 'dict', 'True', 'False', 'None', 'true', 'false', 'none', 'loop', 'caller']);
+
+/** Python's dict(): from key/value pairs (`dict(keys | zip(values))`) or keyword arguments (`dict(a=1)`). */
+function pythonDict(...args: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const arg of args) {
+    if (Array.isArray(arg)) for (const pair of arg) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
+    else if (arg !== null && typeof arg === 'object') {
+      for (const [k, v] of Object.entries(arg)) if (k !== '__keywords') out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** nunjucks' test registry, which its published types leave out. */
+interface TestRegistry {
+  addTest(name: string, test: (value: unknown) => boolean): void;
+  getTest(name: string): unknown;
+}
 
 function environment(holder?: { value?: unknown }): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
-  for (const [name, filter] of Object.entries(ANSIBLE_FILTERS)) env.addFilter(name, filter);
-  if (holder !== undefined)
+  for (const [name, filter] of Object.entries({ ...JINJA_FILTERS, ...ANSIBLE_FILTERS })) env.addFilter(name, filter);
+  for (const [name, test] of Object.entries(JINJA_TESTS))
+    (env as unknown as TestRegistry).addTest(name, test as (value: unknown) => boolean);
+  env.addGlobal('dict', pythonDict);
+  if (holder !== undefined) {
     env.addFilter('__bosun_capture', (value: unknown) => {
       holder.value = value;
       return '';
     });
+    // The guards of strict undefined (see evaluateJinja).
+    const fallback = (value: unknown, otherwise: unknown = '', boolean = false): unknown => {
+      handled(value);
+      return value === undefined || (boolean && !value) ? otherwise : value;
+    };
+    env.addFilter('default', fallback);
+    env.addFilter('d', fallback);
+    const tests = env as unknown as TestRegistry;
+    tests.addTest('defined', (value: unknown) => {
+      handled(value);
+      return value !== undefined;
+    });
+    tests.addTest('undefined', (value: unknown) => {
+      handled(value);
+      return value === undefined;
+    });
+    tests.addTest('none', (value: unknown) => {
+      handled(value);
+      return value === null;
+    });
+  }
   return env;
 }
 

@@ -28,6 +28,8 @@ export interface Payload {
   readonly masked?: Secret;
   /** Whether the bytes travel inside the script (else as a data section the host asks for). */
   readonly inline: boolean;
+  /** The content as text, when it is UTF-8 without NUL (what a shell word carries and a line diff shows); else undefined. */
+  readonly text: string | undefined;
   /** The bytes in order, in pieces of at most a mebibyte, without copying the whole content at once. */
   chunks(): Iterable<Uint8Array>;
 }
@@ -207,9 +209,11 @@ function inlineBytes(data: Payload): Shell {
 
 function octalEscaped(bytes: Buffer): string {
   let out = '';
-  for (const byte of bytes) {
-    // Printable ASCII except the three characters printf's format or the quotes give meaning.
-    const plain = byte >= 0x20 && byte < 0x7f && byte !== 0x25 && byte !== 0x27 && byte !== 0x5c;
+  for (const [index, byte] of bytes.entries()) {
+    // Printable ASCII except the three characters printf's format or the quotes give meaning,
+    // and a leading '-', which printf would read as an option.
+    const special = byte === 0x25 || byte === 0x27 || byte === 0x5c || (index === 0 && byte === 0x2d);
+    const plain = byte >= 0x20 && byte < 0x7f && !special;
     out += plain ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`;
   }
   return out;

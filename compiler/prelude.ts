@@ -124,10 +124,15 @@ _bosun_cannot() {
   printf '%s\\n' "$1" | _bosun_data output "$_bosun_step" >&3
   exit ${CANNOT_APPLY}
 }
-# Inside a check: the step needs PATH ($2) to be a file or a directory ($1). When it is not, the
-# step cannot be applied, unless (in check mode) an earlier step that would change may still create it.
+# Inside a check: the step needs PATH ($2) to be a file, a directory or anything at all ($1: file, dir,
+# path). When it is not, the step cannot be applied, unless (in check mode) an earlier step that would
+# change may still create it.
 _bosun_needs() {
-  if [ "$1" = file ]; then [ -f "$2" ] && return 0; else [ -d "$2" ] && return 0; fi
+  case $1 in
+    file) [ -f "$2" ] && return 0 ;;
+    path) [ -e "$2" ] && return 0 ;;
+    *) [ -d "$2" ] && return 0 ;;
+  esac
   if _bosun_checking; then
     [ "$_bosun_boundless" = 1 ] && exit 1
     case $_bosun_made in *"
@@ -136,6 +141,15 @@ $2
 $2/"*) exit 1 ;; esac
   fi
   _bosun_cannot "$3"
+}
+# Inside a check: the step needs one of the commands $2… on this host ($1 says so in words). When none
+# is there, the step cannot be applied, unless (in check mode) an earlier step may install anything.
+_bosun_needs_command() {
+  _bosun_why=$1
+  shift
+  for _bosun_c in "$@"; do command -v "$_bosun_c" >/dev/null 2>&1 && return 0; done
+  if _bosun_checking && [ "$_bosun_boundless" = 1 ]; then exit 1; fi
+  _bosun_cannot "$_bosun_why"
 }
 # Check mode, after a step reported would-change: what it may create, for the steps after it.
 _bosun_may_make() {
@@ -178,6 +192,8 @@ _bosun_handled() {
   else rm -f "$_bosun_pending"; fi
 }
 _bosun_is_notified() { case $_bosun_notified in *" $1 "*) return 0 ;; esac; return 1; }
+# A handler run at a flush point: it runs again at the end only if notified again.
+_bosun_unnotify() { _bosun_notified="\${_bosun_notified%% "$1" *} \${_bosun_notified#* "$1" }"; }
 
 # Begins step $1; a step after a failure is skipped (handlers are never skipped).
 _bosun_begin() {
@@ -191,10 +207,25 @@ _bosun_fail() {
   _bosun_result "$1" failed "$2"
   _bosun_failed=1
 }
-# After an apply: report its output and code when it failed.
+# Runs the command $@ (an apply): its output (stdout and stderr) goes to stdout for the caller to capture, and
+# each line is copied to stderr as it comes (bosun -vv shows it live). Returns the apply's exit code: it travels
+# on fd 5, which the relay holds open too, so this returns only once the relay has passed on every line.
+# The apply runs in a subshell of its own, so that an exit in it still reaches the echo of its code.
+_bosun_live() {
+  exec 4>&1
+  _bosun_lrc=$( { { ("$@" 2>&1 </dev/null 4>&- 5>&-); echo "$?" >&5; } | _bosun_relay >&4; } 5>&1 )
+  exec 4>&-
+  return "\${_bosun_lrc:-1}"
+}
+_bosun_relay() {
+  while IFS= read -r _bosun_l; do printf '%s\n' "$_bosun_l"; printf '%s\n' "$_bosun_l" >&2; done
+  [ -z "$_bosun_l" ] || { printf '%s' "$_bosun_l"; printf '%s\n' "$_bosun_l" >&2; }
+}
+# After an apply: send its output (the tail, when there is any, or always when it failed); a failed apply fails the step.
 _bosun_applied() {
-  [ "$2" -eq 0 ] && return 0
+  [ "$2" -eq 0 ] && [ -z "$3" ] && return 0
   printf '%s' "$3" | tail -c ${OUTPUT_CAP_BYTES} | _bosun_data output "$1"
+  [ "$2" -eq 0 ] && return 0
   _bosun_fail "$1" "$2"
   return 1
 }
@@ -273,7 +304,7 @@ _bosun_act() {
   fi
   _bosun_point apply "$_bosun_i"
   # A command substitution strips trailing newlines: the x after the output keeps them.
-  _bosun_out=$(_bosun_call a 2>&1 </dev/null; _bosun_rc=$?; echo x; exit "$_bosun_rc")
+  _bosun_out=$(_bosun_live _bosun_call a; _bosun_rc=$?; echo x; exit "$_bosun_rc")
   _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
   _bosun_point applied "$_bosun_i"
   if _bosun_applied "$_bosun_i" "$_bosun_rc" "$_bosun_out"; then
@@ -293,6 +324,21 @@ _bosun_recall() {
   _bosun_was_pending "$_bosun_h" || return 0
   _bosun_pending_event "$1"
   _bosun_run "$1" handler "$2" "_$1"
+}
+# A flush point, step $1 (skipped after a failure, like any other step): the handlers notified so far run
+# here and are forgotten, so they run again at the end only if notified again. Then pairs of a handler's
+# index and its flags.
+_bosun_flush() {
+  _bosun_begin "$1" step || return 0
+  _bosun_result "$1" ok
+  shift
+  while [ "$#" -gt 1 ]; do
+    if _bosun_is_notified "$1"; then
+      _bosun_unnotify "$1"
+      _bosun_run "$1" handler "$2" "_$1"
+    fi
+    shift 2
+  done
 }
 # Handlers run once, at the end, when notified: even after a failed step.
 _bosun_finally() {

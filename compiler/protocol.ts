@@ -25,8 +25,10 @@ export const DID_NOT_CONVERGE = 125;
 
 /** How much of a current file the host sends back for a diff. */
 export const DIFF_CAP_BYTES = 65536;
-/** How much of a failed step's output the host sends back (its tail). */
+/** How much of a step's apply output the host sends back (its tail). */
 export const OUTPUT_CAP_BYTES = 16384;
+/** How much of one part of a patch script the host sends back (its tail): an upgrade's transcript, a package list. */
+export const PATCH_PART_CAP_BYTES = 1 << 20;
 
 /**
  * Payloads (file contents) up to this size travel inside the script, defined once next to
@@ -69,7 +71,7 @@ export const FRAMES = {
   before: { i: 'number', b64: 'string' },
   /** Base64 of the content a step computed on the host would write (capped). */
   after: { i: 'number', b64: 'string' },
-  /** Base64 of a step's output: a failed apply's tail, or why a check found it cannot be applied. */
+  /** Base64 of a step's output: its apply's tail (sent when there is any, and always when it failed), or why a check found it cannot be applied. */
   output: { i: 'number', b64: 'string' },
   /** The host asks for the bytes of data section `p` (its sha256): the runner sends them on stdin. */
   need: { p: 'string' },
@@ -77,6 +79,11 @@ export const FRAMES = {
   got: { p: 'string' },
   /** The script reached its end: a session without it failed, whatever its exit code. */
   end: {},
+  /**
+   * Patching (compiler/patch/): one named part of what a patch script read or did (PATCH_PARTS),
+   * the exit code of the command that produced it, and base64 of its text (capped).
+   */
+  patch: { part: 'string', rc: 'number', b64: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type FrameKind = keyof typeof FRAMES;

@@ -46,7 +46,9 @@ export function renderPlan(plan: Plan): RenderedPlan {
     ...handlers.map(({ handler, index, fetches }) => code(`_bosun_recall ${index} ${flags(handler, fetches)}`)),
     // A pending handler that fails again is reported, but must not stop the steps that may fix its cause.
     handlers.length === 0 ? undefined : code('_bosun_failed=0'),
-    ...plan.steps.map((step, i) => stepLines(step, i, handlerIndex, contentOf(step, sections))),
+    ...plan.steps.map((step, i) =>
+      step.flushHandlers ? flushLines(step, i, handlers) : stepLines(step, i, handlerIndex, contentOf(step, sections)),
+    ),
     ...handlers.map(({ handler, index, fetches }) => code(`_bosun_finally ${index} ${flags(handler, fetches)}`)),
     code('_bosun_end'),
   );
@@ -147,6 +149,17 @@ function functionsText(step: Step, suffix: string): string {
   if (step.verify) text += `\n_bosun_v${suffix}() (\n${step.verify.text}\n)`;
   if (step.diff) text += `\n_bosun_d${suffix}() (\n${step.diff.probe.text}\n)`;
   return text;
+}
+
+/**
+ * A flush point (`flushHandlers`; skipped after a failure, like any other step): the handlers
+ * notified so far run here, and are forgotten, so they run again at the end only if notified
+ * again (their record on the host stays until they succeed, as at the end).
+ */
+function flushLines(step: Step, index: number, handlers: readonly { handler: HandlerStep; index: number; fetches: boolean }[]): Shell {
+  let text = `${comment(`${index}: ${step.name}`)}\n_bosun_flush ${index}`;
+  for (const each of handlers) text += ` ${each.index} ${flags(each.handler, each.fetches)}`;
+  return { text, secrets: [], payloads: undefined };
 }
 
 /** A handler's name and functions, under names of its own (suffix `_INDEX`): they stay until the end. */

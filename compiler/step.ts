@@ -41,6 +41,12 @@ export interface Step {
   readonly notify: readonly string[];
   /** Tags for `--tags` selection. */
   readonly tags: readonly string[];
+  /** The play the step comes from (set by compilePlan; listings and reports group by it). */
+  readonly play?: string;
+  /** The role the step comes from (set by compilePlan). */
+  readonly role?: string;
+  /** The step is the point where the handlers notified so far run (`flushHandlers`): nothing of its own. */
+  readonly flushHandlers?: true;
 }
 
 /** How a step's diff is obtained. */
@@ -53,6 +59,11 @@ export interface StepDiff {
   readonly desired?: string;
   /** Content is sensitive: the host sends nothing and the diff is masked. */
   readonly sensitive: boolean;
+  /**
+   * The desired content is binary (not UTF-8, or with NUL bytes), of this size: the host sends
+   * only the current size, and the diff says whether and how the size changes.
+   */
+  readonly binary?: { readonly size: number };
 }
 
 export type { StepStatus } from './protocol.ts';

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { enginePath } from './engine.ts';
 
 /** Where in a user's file something happened: a playbook, a role, an inventory. */
 export interface SourceLocation {
@@ -6,9 +7,6 @@ export interface SourceLocation {
   readonly line: number;
   readonly column: number;
 }
-
-// bosun's own source tree (the folder above compiler/): frames inside it are the engine's.
-const ENGINE = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The innermost frame of an error's stack that is in the user's code (not bosun's engine,
@@ -22,7 +20,7 @@ export function userFrame(error: unknown): SourceLocation | undefined {
     const match = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (match === null) continue;
     const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-    if (file.startsWith(ENGINE) && !/\/(playbooks|roles|test)\//.test(file.slice(ENGINE.length - 1))) continue;
+    if (enginePath(file) !== undefined) continue;
     if (file.includes('/node_modules/')) continue;
     return { file, line: Number(match[2]), column: Number(match[3]) };
   }

@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.ts';
 import { Secret } from './secret.ts';
 
+/** One octal digit. */
 type Octal = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
 
 /** An octal file mode such as `"0644"` or `"755"`. Symbolic modes are not accepted. */
@@ -31,6 +32,7 @@ export function oneLine(value: unknown, field: string): string {
   return checked;
 }
 
+/** An absolute path without `.` or `..` components, as a host's path. */
 export function absolutePath(value: unknown, field: string): AbsolutePath {
   const checked = text(value, field);
   if (!checked.startsWith('/')) throw new ValidationError(field, `must be an absolute path, got ${JSON.stringify(checked)}`);
@@ -62,6 +64,7 @@ export function identifier(value: unknown, field: string, pattern: RegExp, what:
   return checked;
 }
 
+/** One of the `allowed` strings (a union's members at run time). */
 export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ValidationError(field, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describe(value)}`);
@@ -69,14 +72,24 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
   return value as T;
 }
 
+/** `true` or `false`, nothing else (no "yes", no 1). */
 export function bool(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw new ValidationError(field, `must be true or false, got ${describe(value)}`);
   return value;
 }
 
+/** A list of text values; an item's error names its index (`field[2]`). */
 export function stringList(value: unknown, field: string): string[] {
   if (!Array.isArray(value)) throw new ValidationError(field, `must be a list of strings, got ${describe(value)}`);
   return value.map((item, index) => text(item, `${field}[${index}]`));
+}
+
+/** A whole number, 0 or more (a count, days, a port): not 1.5, not "4". */
+export function wholeNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ValidationError(field, `must be a whole number >= 0, got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** Every key that some member of `T` may have (distributes over unions). */
@@ -95,15 +108,17 @@ export function keysOf<T>(keys: KeySet<T>): readonly string[] {
 
 /**
  * Refuses keys a TypeScript caller could not have written: the type system stops
- * them in .ts files, this stops them in plain JS, YAML vars and -e values.
+ * them in .ts files, this stops them in plain JS, YAML vars and -e values. `context`
+ * narrows the message to one variant of a union (`with state "absent"`).
  */
-export function knownKeys(value: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
+export function knownKeys(value: unknown, allowed: readonly string[], where: string, context?: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(where, `must be an object, got ${describe(value)}`);
   }
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new ValidationError(`${where}.${key}`, `is not a known parameter (known: ${allowed.join(', ')})`);
+  for (const [key, given] of Object.entries(value)) {
+    if (!allowed.includes(key) && (context === undefined || given !== undefined)) {
+      const within = context === undefined ? '' : ` ${context}`;
+      throw new ValidationError(`${where}.${key}`, `is not a known parameter${within} (known${within}: ${allowed.join(', ')})`);
     }
   }
   return value as Record<string, unknown>;

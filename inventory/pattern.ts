@@ -1,4 +1,5 @@
 import { ValidationError } from '../compiler/errors.ts';
+import { globToRegex } from '../compiler/glob.ts';
 
 /** What host patterns are matched against. */
 export interface PatternTarget {
@@ -135,31 +136,6 @@ function compile(expr: string): (name: string) => boolean {
   if (!/[*?[]/.test(expr)) return (name) => name === expr;
   const re = new RegExp(`^${globToRegex(expr)}$`, 's');
   return (name) => re.test(name);
-}
-
-/** Python's fnmatch.translate: `*`, `?`, `[seq]`, `[!seq]`; an unclosed `[` is literal. */
-function globToRegex(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body[0] === '!') body = `^${body.slice(1)}`;
-        else if (body[0] === '^') body = `\\${body}`;
-        out += `[${body}]`;
-        i = j;
-      }
-    } else out += c.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-  }
-  return out;
 }
 
 /** The few Python regex spellings that differ in JavaScript. */

@@ -1,4 +1,4 @@
-import { bundledModule } from '../bin/bundle.js';
+import { bundledModule } from '../loader/bundle.ts';
 import type { GroupDefinition, HostDefinition } from './define.ts';
 import type { InventoryGraph } from './graph.ts';
 import { expandHostPattern } from './host-range.ts';

@@ -16,6 +16,10 @@ export interface DiffEvidence {
  */
 export function renderDiff(diff: StepDiff, evidence: DiffEvidence, secrets: readonly string[], cap: number): string {
   if (diff.sensitive) return `--- ${diff.path}\n+++ ${diff.path}\n(sensitive content: diff hidden)\n`;
+  if (diff.binary !== undefined) {
+    const now = evidence.size === undefined ? 'new file' : `${evidence.size} bytes now`;
+    return `--- ${evidence.size === undefined ? '/dev/null' : diff.path}\n+++ ${diff.path}\n(binary content: ${now}, ${diff.binary.size} bytes wanted)\n`;
+  }
   const desiredBytes = diff.desired === undefined ? undefined : byteLength(diff.desired, cap);
   const currentTooLarge = evidence.size !== undefined && evidence.size > cap;
   if (currentTooLarge || (desiredBytes !== undefined && desiredBytes > cap)) {

@@ -10,6 +10,8 @@ export interface HumanOutput {
   readonly color: boolean;
   /** Print unified diffs of would-change files. */
   readonly diff: boolean;
+  /** `-v`: 1 prints every step's output, 2 its duration instead (the output was streamed as it came). */
+  readonly verbosity?: number;
 }
 
 const COLORS: Record<StepStatus | 'unreachable', string> = {
@@ -32,8 +34,11 @@ export function stepLine(host: string, step: StepResult, out: HumanOutput): stri
     step.handler === undefined
       ? step.name
       : `handler ${step.handler}: ${step.name}${step.pendingFromEarlierRun ? ' (pending from an earlier run)' : ''}`;
-  let text = `${paint(step.status.padEnd(12), step.status, out)} ${printable(host)}  ${printable(label)}\n`;
+  const verbosity = out.verbosity ?? 0;
+  const took = verbosity >= 2 ? `  (${(step.durationMs / 1000).toFixed(2)} s)` : '';
+  let text = `${paint(step.status.padEnd(12), step.status, out)} ${printable(host)}  ${printable(label)}${took}\n`;
   if (step.status === 'failed') text += indent(`rc=${step.rc ?? '?'}${step.output ? `\n${step.output}` : ''}`);
+  else if (verbosity === 1 && step.output) text += indent(step.output);
   if (out.diff && step.diff) text += indent(step.diff);
   return text;
 }

@@ -1,19 +1,8 @@
-import type { Mode } from '../compiler/plan.ts';
-import type { HostResult } from './results.ts';
+import type { RunReport } from './report-model.ts';
 
-/** The machine-readable report of a run (`--json FILE`). */
-export interface RunReport {
-  readonly format: 1;
-  readonly mode: Mode;
-  readonly playbook: string;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly exitCode: number;
-  readonly hosts: readonly HostResult[];
-  /** Hosts never started: later batches of a run stopped by its failure limit, or an interrupted run. */
-  readonly notRun: readonly string[];
-}
+export type { RunReport } from './report-model.ts';
 
+/** The JSON report (`--json FILE`): the report model as it is, which `bosun report` reads back. */
 export function jsonReport(report: RunReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -5,17 +5,24 @@ export interface StepResult {
   readonly index: number;
   readonly name: string;
   readonly resource: string;
+  /** The play and role it comes from. */
+  readonly play?: string;
+  readonly role?: string;
   readonly status: StepStatus;
   /** Set for handlers: the name steps notify. */
   readonly handler?: string;
   /** A handler carried over from an earlier run that could not run it. */
   readonly pendingFromEarlierRun?: boolean;
-  /** Exit code of a failed apply (125: applied but did not converge). */
+  /** Exit code of a failed apply (DID_NOT_CONVERGE of compiler/protocol.ts: applied but did not converge). */
   readonly rc?: number;
-  /** Output of a failed apply (tail, secrets masked). */
+  /**
+   * What the step's apply printed (its last 16 KiB, secrets masked), or why it cannot be
+   * applied; always set on a failed step (maybe empty), on others when there was output.
+   */
   readonly output?: string;
   /** Unified diff of the change check mode found, secrets masked. */
   readonly diff?: string;
+  /** From its start to its result, on bosun's clock (as the frames arrived). */
   readonly durationMs: number;
 }
 

@@ -23,7 +23,10 @@ export interface RunHostOptions {
   readonly timeoutMs?: number;
   /** Called as each step finishes, for live output. */
   readonly onStep?: (result: StepResult) => void;
-  /** Called with log output (stderr, unframed stdout), secrets masked. */
+  /**
+   * Called with log output as it comes, whole lines, secrets masked: the session's stderr (which
+   * carries a live copy of each apply's output) and unframed stdout.
+   */
   readonly onLog?: (text: string) => void;
 }
 
@@ -54,6 +57,21 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     });
   };
   const mask = (text: string): string => maskSecrets(text, rendered.secrets);
+  // Log arrives in chunks and is passed on in whole lines, so that no secret is split past the mask; a
+  // secret of several lines is masked line by line too, as its lines arrive one at a time.
+  const lineSecrets = [
+    ...rendered.secrets,
+    ...rendered.secrets.flatMap((value) => (value.includes('\n') ? value.split('\n') : [])).filter((line) => line.trim() !== ''),
+  ];
+  let logPending = '';
+  const log = (text: string, flush = false): void => {
+    if (options.onLog === undefined) return;
+    logPending += text;
+    const end = flush ? logPending.length : logPending.lastIndexOf('\n') + 1;
+    if (end === 0) return;
+    options.onLog(maskSecrets(logPending.slice(0, end), lineSecrets));
+    logPending = logPending.slice(end);
+  };
 
   const onLine = (line: string): void => {
     let event: FrameEvent | undefined;
@@ -66,7 +84,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
       return;
     }
     if (event === undefined) {
-      options.onLog?.(mask(`${line}\n`));
+      log(`${line}\n`);
       return;
     }
     switch (event.t) {
@@ -121,19 +139,22 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
         ? renderDiff(step.diff, evidence.get(index) ?? {}, rendered.secrets, DIFF_CAP_BYTES)
         : undefined;
     const output = outputs.get(index);
+    // A handler run first (pending) and again at the end has one index: each result takes its own output.
+    outputs.delete(index);
     // Only the first result of a recalled handler is its pending run; a later one was notified anew.
     const fromEarlierRun = pending.delete(index);
     return {
       index,
       name: step.name,
       resource: step.resource,
+      ...(step.play !== undefined && { play: step.play }),
+      ...(step.role !== undefined && { role: step.role }),
       status,
       ...(handler !== undefined && { handler }),
       ...(fromEarlierRun && { pendingFromEarlierRun: true }),
-      ...(status === 'failed' && {
-        rc,
-        output: output ?? (rc === DID_NOT_CONVERGE ? 'applied, but the check still fails: the step did not converge' : ''),
-      }),
+      ...(status === 'failed'
+        ? { rc, output: output ?? (rc === DID_NOT_CONVERGE ? 'applied, but the check still fails: the step did not converge' : '') }
+        : output !== undefined && { output }),
       ...(diff !== undefined && { diff }),
       durationMs,
     };
@@ -146,7 +167,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     script: rendered.script,
     mode: options.mode,
     onLine,
-    onStderr: (text) => options.onLog?.(mask(text)),
+    onStderr: (text) => log(text),
     onInput: (channel) => {
       input = channel;
     },
@@ -154,6 +175,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });
   await sending.catch(() => undefined);
+  log('', true);
   const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.digest, ...(facts && { facts }) };
   if (broken !== undefined) return { ...base, status: 'failed', reason: mask(`protocol error: ${broken}`) };
   if (!ended && timeout?.aborted === true)

@@ -6,6 +6,7 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** Nothing at `path`: a file, link or directory (recursively) is removed. */
 export interface AbsentProps extends CommonProps {
+  /** What must not exist. */
   readonly path: AbsolutePath;
 }
 

@@ -1,5 +1,8 @@
-import { lines, sh, type Shell } from '../shell.ts';
-import { fileMode, principal, type FileMode } from '../validate.ts';
+import { ValidationError } from '../errors.ts';
+import { code, lines, sh, type Shell } from '../shell.ts';
+import type { Step } from '../step.ts';
+import { type AbsolutePath, absolutePath, fileMode, keysOf, knownKeys, principal, type FileMode } from '../validate.ts';
+import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** Ownership and permissions shared by files and directories. */
 export interface AttributeProps {
@@ -11,13 +14,18 @@ export interface AttributeProps {
   readonly group?: string;
 }
 
+/** Attributes checked: the mode as `stat -c %a` prints it, owner and group names or ids. */
 export interface Attributes {
+  /** As `stat -c %a` prints it: `640`, `1777`. */
   readonly mode?: string;
+  /** A user name or uid. */
   readonly owner?: string;
+  /** A group name or gid. */
   readonly group?: string;
 }
 
-export function attributes(props: AttributeProps, where: string): Attributes {
+/** The attributes props ask for, checked (errors name `where`.mode and so on). */
+export function wantedAttributes(props: AttributeProps, where: string): Attributes {
   return {
     ...(props.mode !== undefined && { mode: fileMode(props.mode, `${where}.mode`) }),
     ...(props.owner !== undefined && { owner: principal(props.owner, `${where}.owner`) }),
@@ -25,16 +33,30 @@ export function attributes(props: AttributeProps, where: string): Attributes {
   };
 }
 
-/** Read-only test that `path` has the wanted attributes (a name or a numeric id matches). */
-export function attributesCheck(path: string, wanted: Attributes): Shell {
+/**
+ * Read-only test that `path` has the wanted attributes (a name or a numeric id matches); with
+ * `follow`, those of what a symbolic link at `path` points to, as chmod and chown change them.
+ */
+export function attributesCheck(path: string, wanted: Attributes, follow = false): Shell {
+  const stat = code(follow ? 'stat -L -c' : 'stat -c');
   return lines(
-    wanted.mode === undefined ? undefined : sh`[ "$(stat -c %a -- ${path})" = ${wanted.mode} ] || exit 1`,
+    wanted.mode === undefined ? undefined : sh`[ "$(${stat} %a -- ${path})" = ${wanted.mode} ] || exit 1`,
     wanted.owner === undefined
       ? undefined
-      : sh`[ "$(stat -c %U -- ${path})" = ${wanted.owner} ] || [ "$(stat -c %u -- ${path})" = ${wanted.owner} ] || exit 1`,
+      : sh`[ "$(${stat} %U -- ${path})" = ${wanted.owner} ] || [ "$(${stat} %u -- ${path})" = ${wanted.owner} ] || exit 1`,
     wanted.group === undefined
       ? undefined
-      : sh`[ "$(stat -c %G -- ${path})" = ${wanted.group} ] || [ "$(stat -c %g -- ${path})" = ${wanted.group} ] || exit 1`,
+      : sh`[ "$(${stat} %G -- ${path})" = ${wanted.group} ] || [ "$(${stat} %g -- ${path})" = ${wanted.group} ] || exit 1`,
+  );
+}
+
+/** Sets the wanted attributes on an existing `path` (what a link there points to), leaving the rest as they are. */
+export function attributesSet(path: string, wanted: Attributes): Shell {
+  if (Object.keys(wanted).length === 0) return code(':');
+  return lines(
+    wanted.mode === undefined ? undefined : sh`chmod ${wanted.mode} ${path} || exit 1`,
+    wanted.owner === undefined ? undefined : sh`chown ${wanted.owner} ${path} || exit 1`,
+    wanted.group === undefined ? undefined : sh`chgrp ${wanted.group} ${path} || exit 1`,
   );
 }
 
@@ -55,4 +77,45 @@ export function attributesApply(target: Shell, existing: string, wanted: Attribu
     wanted.owner !== undefined ? sh`chown ${wanted.owner} ${target} || exit 1` : undefined,
     wanted.group !== undefined ? sh`chgrp ${wanted.group} ${target} || exit 1` : undefined,
   );
+}
+
+/**
+ * The mode, owner or group of a path something else makes (a package, an installer, a log a
+ * daemon opens), without owning its content: the path must exist (the step fails, in check
+ * mode too, when it does not and no earlier step may make it). A symbolic link is followed.
+ */
+export type AttributesProps = AttributesTarget &
+  AttributeProps &
+  (Required<Pick<AttributeProps, 'mode'>> | Required<Pick<AttributeProps, 'owner'>> | Required<Pick<AttributeProps, 'group'>>);
+
+/** What `attributes` applies to (with at least one of mode, owner, group). */
+export interface AttributesTarget extends CommonProps {
+  /** An existing file, directory or other path; a symbolic link is followed. */
+  readonly path: AbsolutePath;
+}
+
+export type AttributesResource = AttributesProps & { readonly type: 'attributes' };
+
+/** Declares the mode, owner or group of an existing path. */
+export function attributes(props: AttributesProps): AttributesResource {
+  return { type: 'attributes', ...props };
+}
+
+const KEYS = keysOf<AttributesResource>({ type: true, path: true, mode: true, owner: true, group: true, ...COMMON_KEYS });
+
+export function compileAttributes(resource: AttributesResource): Step {
+  knownKeys(resource, KEYS, 'attributes');
+  const path = absolutePath(resource.path, 'attributes.path');
+  const where = `attributes(${path})`;
+  const wanted = wantedAttributes(resource, where);
+  if (Object.keys(wanted).length === 0) throw new ValidationError(where, 'must set at least one of mode, owner, group');
+  const missing = `${path} does not exist: attributes does not create it (use touch, file or directory)`;
+  return {
+    name: `attributes ${path}`,
+    resource: 'attributes',
+    ...commonFields(resource, where),
+    check: lines(sh`_bosun_needs path ${path} ${missing}`, attributesCheck(path, wanted, true)),
+    makes: [],
+    apply: lines(sh`[ -e ${path} ] || { printf 'bosun: %s\\n' ${missing} >&2; exit 1; }`, attributesSet(path, wanted)),
+  };
 }

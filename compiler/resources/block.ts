@@ -5,33 +5,55 @@ import { absolutePath, bool, knownKeys, oneLine, oneOf, text, type AbsolutePath,
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { ereProbe } from '../ere.ts';
 import { editApply, editCheck, editDiffProbe } from './edit-in-place.ts';
+import { type InsertPosition, insertPosition } from './insert-position.ts';
 import { patterns } from './line.ts';
 
 /** A block of lines between two marker lines, as Ansible's blockinfile. */
-export interface BlockProps extends CommonProps {
+export type BlockProps = BlockPresentProps | BlockAbsentProps;
+
+interface BlockCommon extends CommonProps {
+  /** The file to edit. */
   readonly path: AbsolutePath;
-  readonly state?: 'present' | 'absent';
-  /** The lines between the markers (a final newline is optional). */
-  readonly block?: string;
   /** Marker template; `{mark}` becomes `markerBegin` / `markerEnd`. Default `# {mark} BOSUN MANAGED BLOCK`. */
   readonly marker?: string;
+  /** What `{mark}` becomes in the first marker line. Default `BEGIN`. */
   readonly markerBegin?: string;
+  /** What `{mark}` becomes in the last marker line. Default `END`. */
   readonly markerEnd?: string;
-  /** A new block goes after the last line matching this ERE, or `EOF` (default). */
-  readonly insertAfter?: string;
-  /** A new block goes before the first line matching this ERE, or `BOF`. */
-  readonly insertBefore?: string;
-  /** Create the file when missing (default false). */
-  readonly create?: boolean;
 }
 
-export interface BlockResource extends BlockProps {
-  readonly type: 'block';
+/** The block is in the file, between its markers; a new one goes where `insertAfter` or `insertBefore` says. */
+export type BlockPresentProps = BlockCommon &
+  InsertPosition & {
+    /** The block is in the file (default). */
+    readonly state?: 'present';
+    /** The lines between the markers (a final newline is optional). */
+    readonly block?: string;
+    /** Create the file when missing (default false). */
+    readonly create?: boolean;
+  };
+
+/** The markers and the lines between them are removed (a missing file is fine). */
+export interface BlockAbsentProps extends BlockCommon {
+  /** The block is not in the file. */
+  readonly state: 'absent';
 }
+
+export type BlockResource = BlockProps & { readonly type: 'block' };
 
 export function block(props: BlockProps): BlockResource {
   return { type: 'block', ...props };
 }
+
+const ABSENT_KEYS = keysOf<BlockAbsentProps & { type: 'block' }>({
+  type: true,
+  path: true,
+  state: true,
+  marker: true,
+  markerBegin: true,
+  markerEnd: true,
+  ...COMMON_KEYS,
+});
 
 const KEYS = keysOf<BlockResource>({
   type: true,
@@ -78,10 +100,12 @@ export function compileBlock(resource: BlockResource): Step {
   const path = absolutePath(resource.path, 'block.path');
   const where = `block(${path})`;
   const state = oneOf(resource.state ?? 'present', `${where}.state`, ['present', 'absent'] as const);
+  if (state === 'absent') knownKeys(resource, ABSENT_KEYS, where, 'with state "absent"');
+  const present: Partial<BlockPresentProps> = resource.state === 'absent' ? {} : resource;
   const marker = oneLine(resource.marker ?? '# {mark} BOSUN MANAGED BLOCK', `${where}.marker`);
   const begin = marker.replace('{mark}', oneLine(resource.markerBegin ?? 'BEGIN', `${where}.markerBegin`));
   const end = marker.replace('{mark}', oneLine(resource.markerEnd ?? 'END', `${where}.markerEnd`));
-  const body = text(resource.block ?? '', `${where}.block`).replace(/\n$/, '');
+  const body = text(present.block ?? '', `${where}.block`).replace(/\n$/, '');
   // The markers are how the block is found again: equal markers, or a marker line in the body, would not converge.
   if (begin === end)
     throw new ValidationError(
@@ -91,9 +115,8 @@ export function compileBlock(resource: BlockResource): Step {
   if (body.split('\n').some((bodyLine) => bodyLine === begin || bodyLine === end)) {
     throw new ValidationError(`${where}.block`, 'must not contain a line equal to one of its markers');
   }
-  const after = resource.insertAfter === undefined ? '' : oneLine(resource.insertAfter, `${where}.insertAfter`);
-  const before = resource.insertBefore === undefined ? '' : oneLine(resource.insertBefore, `${where}.insertBefore`);
-  const create = resource.create !== undefined && bool(resource.create, `${where}.create`);
+  const { after, before } = insertPosition(present, where);
+  const create = present.create !== undefined && bool(present.create, `${where}.create`);
   const transform = sh`BOSUN_BEGIN=${begin} BOSUN_END=${end} BOSUN_BLOCK=${body} BOSUN_STATE=${state} BOSUN_AFTER=${after} BOSUN_BEFORE=${before} awk ${PROGRAM}`;
   const probe = ereProbe(patterns(where, { insertAfter: after, insertBefore: before }));
   const edit = { path, transform, create: create || state === 'absent', ...(probe && { probe }) };

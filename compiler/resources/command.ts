@@ -5,7 +5,17 @@ import { absolutePath, knownKeys, stringList, text, type AbsolutePath, keysOf } 
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** What to run: words (each quoted, no shell) or a shell script written by the role's author. */
-export type Runnable = { readonly argv: readonly [string, ...string[]] } | { readonly script: string };
+export type Runnable =
+  | {
+      /** The program and its arguments, each a word of its own: no shell reads them. */
+      readonly argv: readonly [string, ...string[]];
+      readonly script?: never;
+    }
+  | {
+      /** A shell script (POSIX sh), run as written. */
+      readonly script: string;
+      readonly argv?: never;
+    };
 
 /**
  * A command. Guarded by `creates` (a path it makes) or `unless` (a read-only probe
@@ -46,13 +56,13 @@ const KEYS = keysOf<CommandResource>({
 
 export function runnable(value: Runnable, field: string): { shell: Shell; label: string } {
   if (typeof value !== 'object' || value === null) throw new ValidationError(field, 'must be { argv: [...] } or { script: "..." }');
-  if ('argv' in value && 'script' in value) throw new ValidationError(field, 'give argv or script, not both');
-  if ('argv' in value) {
+  if (value.argv !== undefined && value.script !== undefined) throw new ValidationError(field, 'give argv or script, not both');
+  if (value.argv !== undefined) {
     const argv = stringList(value.argv, `${field}.argv`);
     if (argv.length === 0) throw new ValidationError(`${field}.argv`, 'must name a command');
     return { shell: sh`${argv}`, label: argv.join(' ') };
   }
-  if ('script' in value) {
+  if (value.script !== undefined) {
     // The role author's own shell, run by a child sh so it cannot touch bosun's state.
     const script = text(value.script, `${field}.script`);
     return { shell: sh`sh -c ${script}`, label: script.split('\n')[0] ?? '' };

@@ -11,9 +11,11 @@ export type Schedule =
   | { readonly special: 'reboot' | 'yearly' | 'annually' | 'monthly' | 'weekly' | 'daily' | 'hourly' };
 
 interface CronCommon extends CommonProps {
+  /** When the job runs. */
   readonly schedule: Schedule;
   /** The command line. Note that cron reads an unescaped `%` as a newline. */
   readonly command: string;
+  /** The job is there (default `present`) or not (`absent`). */
   readonly state?: 'present' | 'absent';
 }
 
@@ -21,6 +23,7 @@ interface CronCommon extends CommonProps {
 export interface CronFileProps extends CronCommon {
   /** The file name under /etc/cron.d (letters, digits, `_` and `-` only: cron ignores other names). */
   readonly file: string;
+  /** The user the job runs as. */
   readonly user: string;
   /** Variables written above the job (e.g. MAILTO, PATH). */
   readonly environment?: Readonly<Record<string, string>>;
@@ -28,11 +31,13 @@ export interface CronFileProps extends CronCommon {
 
 /** A job in a user's crontab, found again by its name (a `#bosun: NAME` line above it). */
 export interface CrontabProps extends CronCommon {
+  /** The job's name, unique in the crontab: how bosun finds the job again. */
   readonly name: string;
   /** Whose crontab; default root. */
   readonly user?: string;
 }
 
+/** A cron job: in a file of its own under /etc/cron.d, or in a user's crontab. */
 export type CronProps = CronFileProps | CrontabProps;
 export type CronResource = CronProps & { readonly type: 'cron' };
 

@@ -1,11 +1,12 @@
 import { lines, sh } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, knownKeys, type AbsolutePath, keysOf } from '../validate.ts';
-import { attributes, attributesCheck, type AttributeProps } from './attributes.ts';
+import { type AttributeProps, attributesCheck, attributesSet, wantedAttributes } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A directory (parents created as needed) with these attributes. */
 export interface DirectoryProps extends CommonProps, AttributeProps {
+  /** The directory; missing parents are made too. */
   readonly path: AbsolutePath;
 }
 
@@ -23,7 +24,7 @@ export function compileDirectory(resource: DirectoryResource): Step {
   knownKeys(resource, KEYS, 'directory');
   const path = absolutePath(resource.path, 'directory.path');
   const where = `directory(${path})`;
-  const wanted = attributes(resource, where);
+  const wanted = wantedAttributes(resource, where);
   return {
     name: `directory ${path}`,
     resource: 'directory',
@@ -38,9 +39,7 @@ export function compileDirectory(resource: DirectoryResource): Step {
       sh`if [ -e ${path} ] && [ ! -d ${path} ]; then printf 'bosun: %s exists and is not a directory\\n' ${path} >&2; exit 1; fi`,
       // Without a mode, a new directory gets what mkdir gives under the host's umask.
       sh`mkdir -p ${path} || exit 1`,
-      wanted.mode === undefined ? undefined : sh`chmod ${wanted.mode} ${path} || exit 1`,
-      wanted.owner === undefined ? undefined : sh`chown ${wanted.owner} ${path} || exit 1`,
-      wanted.group === undefined ? undefined : sh`chgrp ${wanted.group} ${path} || exit 1`,
+      attributesSet(path, wanted),
     ),
   };
 }

@@ -16,6 +16,8 @@ export interface InPlaceEdit {
   readonly create: boolean;
   /** Read-only probes that find the edit cannot be made on this host (a regexp its awk refuses). */
   readonly probe?: Shell;
+  /** A command (see `validateCommand`) that must accept the edited temp file before it replaces the old one. */
+  readonly validate?: Shell;
 }
 
 export function editCheck(edit: InPlaceEdit): Shell {
@@ -38,6 +40,7 @@ export function editApply(edit: InPlaceEdit): Shell {
       sh`${edit.transform} <"$_bosun_src" >"$_bosun_tmp"`,
       // The edited file keeps its mode and owner; a created one gets 0644.
       attributesApply(code('"$_bosun_tmp"'), edit.path, {}, '644'),
+      edit.validate,
     ),
   );
 }

@@ -1,15 +1,16 @@
 import { ValidationError } from '../errors.ts';
-import { payload, payloadMatches, payloadOut } from '../payload.ts';
+import { type Payload, payload, payloadMatches, payloadOut } from '../payload.ts';
 import { quote } from '../quote.ts';
 import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { absolutePath, bool, knownKeys, stringList, textOrSecret, type AbsolutePath, keysOf } from '../validate.ts';
-import { attributes, attributesApply, attributesCheck, type AttributeProps } from './attributes.ts';
+import { type AttributeProps, type Attributes, attributesApply, attributesCheck, wantedAttributes } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A file with exactly this content, written atomically. */
 export interface FileProps extends CommonProps, AttributeProps {
+  /** The file; its directory must exist (or be made by an earlier step). */
   readonly path: AbsolutePath;
   /** The whole content, byte for byte. A `Secret` is never printed and implies `sensitive`. */
   readonly content: string | Secret;
@@ -50,14 +51,51 @@ export function compileFile(resource: FileResource): Step {
   const content = textOrSecret(resource.content, `${where}.content`);
   const sensitive =
     resource.content instanceof Secret || (resource.sensitive !== undefined && bool(resource.sensitive, `${where}.sensitive`));
-  const wanted = attributes(resource, where);
-  const data = payload(resource.content instanceof Secret ? resource.content : content);
-  const validate = resource.validate === undefined ? undefined : validateCommand(resource.validate, `${where}.validate`);
+  return contentStep({
+    resource: 'file',
+    path,
+    data: payload(resource.content instanceof Secret ? resource.content : content),
+    sensitive,
+    wanted: wantedAttributes(resource, where),
+    newMode: '644',
+    ...(resource.validate !== undefined && { validate: validateCommand(resource.validate, `${where}.validate`) }),
+    common: commonFields(resource, where),
+  });
+}
+
+/** A file step's parts, checked: what `file`, `copy` and `template` each make of their props. */
+export interface ContentSpec {
+  /** The resource type, which also starts the step's name. */
+  readonly resource: string;
+  /** The file on the host. */
+  readonly path: AbsolutePath;
+  /** The bytes the file must hold. */
+  readonly data: Payload;
+  /** No diff of the content, and nothing of the current content is sent back. */
+  readonly sensitive: boolean;
+  /** Mode, owner and group the file must have (what is not given is kept, or the defaults for a new file). */
+  readonly wanted: Attributes;
+  /** The mode of a new file when no mode is wanted (`stat -c %a` form). */
+  readonly newMode: string;
+  /** The command that must accept the temp file (`"$_bosun_tmp"`) before it replaces the old one. */
+  readonly validate?: Shell;
+  /** The resource's handlers and tags, checked. */
+  readonly common: { readonly notify: readonly string[]; readonly tags: readonly string[] };
+}
+
+/**
+ * The step that makes `path` a file holding exactly `data`, written atomically, with a diff in
+ * check mode: of text, line by line; of binary content, only whether and how its size changes.
+ */
+export function contentStep(spec: ContentSpec): Step {
+  const { path, data, wanted } = spec;
+  const text = spec.sensitive ? undefined : data.text;
   const tmp = code('"$_bosun_tmp"');
   return {
-    name: `file ${path}`,
-    resource: 'file',
-    ...commonFields(resource, where),
+    name: `${spec.resource} ${path}`,
+    resource: spec.resource,
+    notify: spec.common.notify,
+    tags: spec.common.tags,
     check: lines(
       placeable(path),
       sh`[ -f ${path} ] && [ ! -L ${path} ] || exit 1`,
@@ -65,14 +103,21 @@ export function compileFile(resource: FileResource): Step {
       attributesCheck(path, wanted),
     ),
     makes: [path],
-    apply: writeAtomically(path, sh`${payloadOut(data)} >${tmp}`, attributesApply(tmp, path, wanted, '644'), validate),
+    apply: writeAtomically(path, sh`${payloadOut(data)} >${tmp}`, attributesApply(tmp, path, wanted, spec.newMode), spec.validate),
     diff: {
       path,
-      sensitive,
-      ...(sensitive ? {} : { desired: content }),
-      probe: sensitive ? code(':') : currentContentProbe(path),
+      sensitive: spec.sensitive,
+      ...(text !== undefined && { desired: text }),
+      ...(!spec.sensitive && text === undefined && { binary: { size: data.size } }),
+      probe: contentProbe(path, spec.sensitive, text === undefined),
     },
   };
+}
+
+/** What check mode sends back for a diff: nothing (sensitive), the size (binary), or the content. */
+function contentProbe(path: string, sensitive: boolean, binary: boolean): Shell {
+  if (sensitive) return code(':');
+  return binary ? sh`if [ -f ${path} ]; then _bosun_size "$_bosun_step" "$(wc -c <${path})"; fi` : currentContentProbe(path);
 }
 
 /**

@@ -5,32 +5,44 @@ import { bool, knownKeys, oneOf, principal, keysOf } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A local group. */
-export interface GroupProps extends CommonProps {
+export type GroupProps = GroupPresentProps | GroupAbsentProps;
+
+/** The group exists, with `gid` when given. */
+export interface GroupPresentProps extends CommonProps {
+  /** The group's name. */
   readonly name: string;
-  readonly state?: 'present' | 'absent';
+  /** The group exists (default). */
+  readonly state?: 'present';
+  /** The numeric group id. Unset: the system chooses one at creation, and an existing group keeps its own. */
   readonly gid?: number;
   /** A system group (low gid range) when created. */
   readonly system?: boolean;
 }
 
-export interface GroupResource extends GroupProps {
-  readonly type: 'group';
+/** No such group. */
+export interface GroupAbsentProps extends CommonProps {
+  /** The group's name. */
+  readonly name: string;
+  /** The group does not exist. */
+  readonly state: 'absent';
 }
+
+export type GroupResource = GroupProps & { readonly type: 'group' };
 
 export function group(props: GroupProps): GroupResource {
   return { type: 'group', ...props };
 }
 
 const KEYS = keysOf<GroupResource>({ type: true, name: true, state: true, gid: true, system: true, ...COMMON_KEYS });
+const ABSENT_KEYS = keysOf<GroupAbsentProps & { type: 'group' }>({ type: true, name: true, state: true, ...COMMON_KEYS });
 
 export function compileGroup(resource: GroupResource): Step {
   knownKeys(resource, KEYS, 'group');
   const name = principal(resource.name, 'group.name');
   const where = `group(${name})`;
   const state = oneOf(resource.state ?? 'present', `${where}.state`, ['present', 'absent'] as const);
-  const gid = resource.gid === undefined ? undefined : id(resource.gid, `${where}.gid`);
-  const system = resource.system !== undefined && bool(resource.system, `${where}.system`);
-  if (state === 'absent') {
+  if (state === 'absent' || resource.state === 'absent') {
+    knownKeys(resource, ABSENT_KEYS, where, 'with state "absent"');
     return {
       name: `group ${name} absent`,
       resource: 'group',
@@ -40,6 +52,8 @@ export function compileGroup(resource: GroupResource): Step {
       apply: sh`groupdel ${name}`,
     };
   }
+  const gid = resource.gid === undefined ? undefined : id(resource.gid, `${where}.gid`);
+  const system = resource.system !== undefined && bool(resource.system, `${where}.system`);
   return {
     name: `group ${name}`,
     resource: 'group',

@@ -10,6 +10,7 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
  * chosen on the host at run time: apt on Debian/Ubuntu, dnf or yum on RHEL/Amazon Linux.
  */
 export interface PackageProps extends CommonProps {
+  /** The packages, by the package manager's names (at least one). */
   readonly names: readonly [string, ...string[]];
   /** Default `present`. `latest` upgrades to the candidate version of the host's package lists. */
   readonly state?: 'present' | 'absent' | 'latest';

@@ -9,7 +9,9 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
  * reloaded now. systemd when it runs the host; sysvinit scripts otherwise.
  */
 export interface ServiceProps extends CommonProps {
+  /** The service (a systemd unit name such as `nginx`, or a SysV init script). */
   readonly name: string;
+  /** Started at boot (true) or not (false). Unset: left as it is. */
   readonly enabled?: boolean;
   /** `restarted` and `reloaded` always act: check mode reports them as would-change. */
   readonly state?: 'running' | 'stopped' | 'restarted' | 'reloaded';
@@ -37,8 +39,8 @@ export function compileService(resource: ServiceResource): Step {
       : oneOf(resource.state, `${where}.state`, ['running', 'stopped', 'restarted', 'reloaded'] as const);
   if (enabled === undefined && state === undefined) throw new ValidationError(where, 'give enabled, state, or both');
   const action = state === 'restarted' || state === 'reloaded';
-  const isActive = byInit(sh`systemctl is-active --quiet ${name}`, sh`service ${name} status >/dev/null 2>&1`);
-  const isEnabled = byInit(sh`systemctl is-enabled --quiet ${name}`, sh`ls /etc/rc[2345].d/S[0-9][0-9]${name} >/dev/null 2>&1`);
+  const isActive = byInit(systemctl.isActive(name), sh`service ${name} status >/dev/null 2>&1`);
+  const isEnabled = byInit(systemctl.isEnabled(name), sh`ls /etc/rc[2345].d/S[0-9][0-9]${name} >/dev/null 2>&1`);
   const steady: Shell[] = [];
   if (enabled === true) steady.push(isEnabled);
   if (enabled === false) steady.push(sh`! { ${isEnabled}; }`);
@@ -56,14 +58,23 @@ export function compileService(resource: ServiceResource): Step {
     apply: lines(
       at === undefined
         ? undefined
-        : sh`${byInit(sh`systemctl ${at} ${name}`, sh`update-rc.d ${name} defaults && update-rc.d ${name} ${at}`)} || exit 1`,
-      state === undefined ? undefined : sh`${byInit(sh`systemctl ${VERBS[state]} ${name}`, sh`service ${name} ${VERBS[state]}`)} || exit 1`,
+        : sh`${byInit(systemctl.act(enabled ? 'enable' : 'disable', name), sh`update-rc.d ${name} defaults && update-rc.d ${name} ${at}`)} || exit 1`,
+      state === undefined
+        ? undefined
+        : sh`${byInit(systemctl.act(VERBS[state], name), sh`service ${name} ${code(VERBS[state])}`)} || exit 1`,
     ),
   };
 }
 
 /** The init system's verb that brings a service to each state. */
-const VERBS = { running: code('start'), stopped: code('stop'), restarted: code('restart'), reloaded: code('reload') } as const;
+const VERBS = { running: 'start', stopped: 'stop', restarted: 'restart', reloaded: 'reload' } as const;
+
+/** systemctl's tests and actions on a unit, shared with the systemdUnit resource. */
+export const systemctl = {
+  isActive: (name: string): Shell => sh`systemctl is-active --quiet ${name}`,
+  isEnabled: (name: string): Shell => sh`systemctl is-enabled --quiet ${name}`,
+  act: (verb: 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload', name: string): Shell => sh`systemctl ${code(verb)} ${name}`,
+};
 
 function byInit(systemd: Shell, sysv: Shell): Shell {
   return sh`if [ "$_bosun_init" = systemd ]; then ${systemd}; else ${sysv}; fi`;

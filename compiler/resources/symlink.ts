@@ -6,6 +6,7 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 
 /** A symbolic link at `path` pointing to `target` (which need not exist). */
 export interface SymlinkProps extends CommonProps {
+  /** Where the link is. */
   readonly path: AbsolutePath;
   /** What the link points to, absolute or relative to the link's directory. */
   readonly target: string;

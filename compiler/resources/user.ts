@@ -6,15 +6,23 @@ import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { id } from './group.ts';
 
 /** A local user account. Fields left out are not managed. */
-export interface UserProps extends CommonProps {
+export type UserProps = UserPresentProps | UserAbsentProps;
+
+/** The account exists, with the fields given. */
+export interface UserPresentProps extends CommonProps {
+  /** The login name. */
   readonly name: string;
-  readonly state?: 'present' | 'absent';
+  /** The account exists (default). */
+  readonly state?: 'present';
+  /** The numeric user id. Unset: the system chooses one at creation, and an existing account keeps its own. */
   readonly uid?: number;
   /** Primary group (must exist). */
   readonly group?: string;
   /** Supplementary groups the user must be in (others are left alone). */
   readonly groups?: readonly string[];
+  /** The home directory. Unset: useradd's default at creation (`/home/NAME`), left as it is after. */
   readonly home?: AbsolutePath;
+  /** The login shell. Unset: useradd's default at creation, left as it is after. */
   readonly shell?: AbsolutePath;
   /** GECOS comment. */
   readonly comment?: string;
@@ -24,9 +32,15 @@ export interface UserProps extends CommonProps {
   readonly createHome?: boolean;
 }
 
-export interface UserResource extends UserProps {
-  readonly type: 'user';
+/** No such account (its home and files are left where they are). */
+export interface UserAbsentProps extends CommonProps {
+  /** The login name. */
+  readonly name: string;
+  /** The account does not exist. */
+  readonly state: 'absent';
 }
+
+export type UserResource = UserProps & { readonly type: 'user' };
 
 export function user(props: UserProps): UserResource {
   return { type: 'user', ...props };
@@ -47,12 +61,15 @@ const KEYS = keysOf<UserResource>({
   ...COMMON_KEYS,
 });
 
+const ABSENT_KEYS = keysOf<UserAbsentProps & { type: 'user' }>({ type: true, name: true, state: true, ...COMMON_KEYS });
+
 export function compileUser(resource: UserResource): Step {
   knownKeys(resource, KEYS, 'user');
   const name = principal(resource.name, 'user.name');
   const where = `user(${name})`;
   const state = oneOf(resource.state ?? 'present', `${where}.state`, ['present', 'absent'] as const);
-  if (state === 'absent') {
+  if (state === 'absent' || resource.state === 'absent') {
+    knownKeys(resource, ABSENT_KEYS, where, 'with state "absent"');
     return {
       name: `user ${name} absent`,
       resource: 'user',

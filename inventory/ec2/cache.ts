@@ -11,11 +11,18 @@ interface CacheFile {
 
 /**
  * The instances of one config, kept as JSON for `cache_ttl` seconds. The key
- * covers what changes the answer (regions, filters, endpoint, profile), not
+ * covers what changes the answer (regions, include and exclude filters, endpoint, profile, access key), not
  * grouping or naming, which are recomputed from cached instances every time.
  */
 export function cachePath(config: Ec2Config): string {
-  const key = JSON.stringify([config.regions.map((r) => r.name), config.filters, config.endpoint ?? null, config.profile ?? null]);
+  const key = JSON.stringify([
+    config.regions.map((r) => r.name),
+    config.includeFilters,
+    config.excludeFilters,
+    config.endpoint ?? null,
+    config.profile ?? null,
+    config.credentials?.accessKeyId ?? null,
+  ]);
   return join(config.cacheDir, `aws_ec2-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
 }
 

@@ -1,9 +1,17 @@
-import type { Role } from '../../compiler/playbook.ts';
-import { ValidationError } from '../../compiler/errors.ts';
-import { directory } from '../../compiler/resources/directory.ts';
-import { file } from '../../compiler/resources/file.ts';
-import { packages } from '../../compiler/resources/package.ts';
-import { keysOf, knownKeys, oneLine, type AbsolutePath } from '../../compiler/validate.ts';
+// A role imports only bosun's public surface, as a role in a user's repository does ('bosun').
+import {
+  type AbsolutePath,
+  directory,
+  file,
+  keysOf,
+  knownKeys,
+  oneLine,
+  oneOf,
+  packages,
+  type Role,
+  ValidationError,
+  wholeNumber,
+} from '../../index.ts';
 
 /**
  * Parameters of the unattended-upgrades role. Every default is the value of the
@@ -71,9 +79,7 @@ export function unattendedUpgrades(props: UnattendedUpgradesProps = {}): Role {
   const rebootTime = props.automaticRebootTime ?? '02:00';
   if (!/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/.test(rebootTime))
     throw new ValidationError(`${where}.automaticRebootTime`, `must be HH:MM, got ${JSON.stringify(rebootTime)}`);
-  const frequency = props.logRotateFrequency ?? 'monthly';
-  if (!['daily', 'weekly', 'monthly'].includes(frequency))
-    throw new ValidationError(`${where}.logRotateFrequency`, `must be daily, weekly or monthly, got ${JSON.stringify(frequency)}`);
+  const frequency = oneOf(props.logRotateFrequency ?? 'monthly', `${where}.logRotateFrequency`, ['daily', 'weekly', 'monthly'] as const);
   const bool = (value: boolean): string => (value ? 'true' : 'false');
 
   const unattended = [
@@ -134,10 +140,4 @@ function aptString(value: string, field: string): string {
   const checked = oneLine(value, field);
   if (checked.includes('"')) throw new ValidationError(field, 'must not contain a double quote (apt.conf strings cannot escape it)');
   return checked;
-}
-
-function wholeNumber(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw new ValidationError(field, `must be a whole number >= 0, got ${JSON.stringify(value)}`);
-  return value;
 }

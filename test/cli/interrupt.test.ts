@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnBosun, until } from '../support/bosun-child.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * On this machine (local transport, no SSH): a per-host timeout and an interruption end
  * the script and what it runs, not only bosun; the recap still says what ran.
  */
-describe('bosun CLI: --timeout and SIGINT on the local host', function () {
-  this.timeout(120_000);
+describe('bosun CLI: --timeout and SIGINT on the local host @integration', function () {
+  this.timeout(patience(120_000));
   let dir: string;
   let playbook: string;
   const marker = (): string => `blocker-${dir.slice(-6)}`;

@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalUser, type LocalUser } from '../support/local-user.ts';
+import { patience } from '../support/patience.ts';
 
 const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
 
@@ -12,8 +13,8 @@ const PASSWORD = 'pw-$(touch /tmp/bosun-leak)-x';
  * sudo rule asks for a password, the way an operator runs it on their own host.
  * The test makes that user and its sudo rule, and removes both afterwards.
  */
-describe('bosun CLI: become on the local host, run by a user whose sudo asks for a password', function () {
-  this.timeout(120_000);
+describe('bosun CLI: become on the local host, run by a user whose sudo asks for a password @integration', function () {
+  this.timeout(patience(120_000));
   let user: LocalUser;
   let root: string;
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { patience } from '../support/patience.ts';
 
 // What the playbook manages on this machine, listed with sizes, modes and mtimes.
 const WATCHED = ['/etc/apt/apt.conf.d', '/etc/logrotate.d', '/var/log', '/var/lib'];
@@ -17,8 +18,8 @@ async function listing(): Promise<string[]> {
   return rows;
 }
 
-describe('the main job: npx bosun check playbooks/baseline.ts (no inventory: this machine)', function () {
-  this.timeout(120_000);
+describe('the main job: npx bosun check playbooks/baseline.ts (no inventory: this machine) @integration', function () {
+  this.timeout(patience(120_000));
 
   it('runs through the real bin, reports every step of the baseline, and writes nothing', async () => {
     const before = await listing();

@@ -4,14 +4,15 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bosunMain } from '../support/bosun-main.ts';
+import { patience } from '../support/patience.ts';
 
 const FILES = resolve('test/fixtures/playbooks/files.ts');
 
 const bosun = bosunMain;
 
-describe('bosun CLI (local host, files under a temp dir)', function () {
+describe('bosun CLI (local host, files under a temp dir) @integration', function () {
   // A cold type-check of a playbook takes seconds, more on a loaded machine.
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
   let root: string;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'bosun-cli-'));

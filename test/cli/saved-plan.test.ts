@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderPlan } from '../../compiler/render.ts';
 import { bosunMain as bosun } from '../support/bosun-main.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * `bosun check --out plan.json` then `bosun apply plan.json`, on two local hosts (each
  * managing files under its own directory): what the plan pins, which flags apply
  * honours and which it refuses, and what the file never holds.
  */
-describe('cli: saved plans (check --out, apply plan.json)', function () {
-  this.timeout(120_000);
+describe('cli: saved plans (check --out, apply plan.json) @integration', function () {
+  this.timeout(patience(120_000));
   let root: string;
   let playbook: string;
   let inventory: string;
@@ -59,6 +60,9 @@ describe('cli: saved plans (check --out, apply plan.json)', function () {
     const { targets } = await prepare(playbook, {
       inventories: [inventory],
       tags: [],
+      skipTags: [],
+      step: false,
+      verbosity: 0,
       extraVars: { site: 'plans' },
       diff: false,
       forks: 1,
@@ -84,11 +88,27 @@ describe('cli: saved plans (check --out, apply plan.json)', function () {
     expect(await readFile(join(root, 'h2/etc/motd'), 'utf8')).to.equal('welcome to plans\n');
   });
 
+  it('pins --skip-tags and --start-at-task: apply runs the steps the check selected', async () => {
+    expect((await bosun('apply', playbook, '-i', inventory, '-e', 'site=plans', '-t', 'dirs')).code).to.equal(0);
+    expect((await check('--skip-tags', 'secret', '--start-at-task', 'file */motd')).code).to.equal(2);
+    const plan = JSON.parse(await readFile(planFile, 'utf8'));
+    expect(plan).to.include({ startAtTask: 'file */motd' });
+    expect(plan.skipTags).to.deep.equal(['secret']);
+    const apply = await bosun('apply', planFile, '-e', 'site=plans');
+    expect(apply.code, apply.stdout + apply.stderr).to.equal(0);
+    expect(await readFile(join(root, 'h1/etc/motd'), 'utf8')).to.equal('welcome to plans\n');
+    expect(await exists(join(root, 'h1/etc/token'))).to.equal(false);
+  });
+
   it('refuses -i, -t, --out and -e values other than the saved ones, running nothing', async () => {
     expect((await check()).code).to.equal(2);
     const cases: [string[], RegExp][] = [
       [['-e', 'site=plans', '-i', join(root, 'nosuchfile')], /-i cannot be used with a saved plan/],
       [['-e', 'site=plans', '-t', 'motd'], /-t cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--skip-tags', 'motd'], /--skip-tags cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--start-at-task', 'x'], /--start-at-task cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--step'], /--step cannot be used with a saved plan/],
+      [['-e', 'site=plans', '--list-tasks'], /--list-\*\/--syntax-check cannot be used with a saved plan/],
       [['-e', 'site=other'], /-e values differ from those the plan was checked with/],
       [[], /-e values differ/],
     ];

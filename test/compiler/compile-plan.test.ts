@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { compilePlan } from '../../compiler/compile-plan.ts';
 import { ValidationError } from '../../compiler/errors.ts';
+import { selectSteps } from '../../compiler/selection.ts';
 import type { Resource } from '../../compiler/resource.ts';
 import { command, file, handler, role } from '../../index.ts';
 import { unattendedUpgrades } from '../../roles/unattended-upgrades/index.ts';
 import type { Transport } from '../../runner/transport.ts';
 import { local, planOf, runPlan, statuses, tempDir, testHost } from '../support/plan-harness.ts';
-import { listTree } from '../support/target-tree.ts';
+import { listTree } from '../../testing/tree.ts';
 
 /** The error `fn` throws (or a failure when it throws none). */
 function thrown(fn: () => unknown): ValidationError {
@@ -20,7 +21,7 @@ function thrown(fn: () => unknown): ValidationError {
 }
 
 describe('compiler/compile-plan', () => {
-  describe('--tags selection', () => {
+  describe('--tags selection (compiler/selection.ts) of a compiled plan', () => {
     it('keeps only steps with a selected tag (role tags count), and every handler', async () => {
       const { dir, dispose } = await tempDir();
       try {
@@ -40,9 +41,9 @@ describe('compiler/compile-plan', () => {
           `file ${dir}/db`,
           `file ${dir}/untagged`,
         ]);
-        expect(compilePlan(testHost(), plays, { tags: [] }).steps).to.have.length(3);
-        expect(compilePlan(testHost(), plays, { tags: ['db'] }).steps.map((s) => s.name)).to.deep.equal([`file ${dir}/db`]);
-        const webOnly = compilePlan(testHost(), plays, { tags: ['web', 'nothing'] });
+        expect(selectSteps(compilePlan(testHost(), plays), { tags: [] }).steps).to.have.length(3);
+        expect(selectSteps(compilePlan(testHost(), plays), { tags: ['db'] }).steps.map((s) => s.name)).to.deep.equal([`file ${dir}/db`]);
+        const webOnly = selectSteps(compilePlan(testHost(), plays), { tags: ['web', 'nothing'] });
         expect(webOnly.steps.map((s) => s.name)).to.deep.equal([`file ${dir}/web`]);
         expect(webOnly.handlers.map((h) => h.handler)).to.deep.equal(['done']);
         const apply = await runPlan(webOnly, local, 'apply');

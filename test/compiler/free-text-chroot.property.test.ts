@@ -10,7 +10,7 @@ import { chrootRootWith, explain, planOf, runPlan, statuses, type ChrootRoot } f
 import { propertyRuns, propertyTimeout } from '../support/property-runs.ts';
 
 // The free-text positions that need a Debian root: cron commands (cron.d and crontab) and user comments.
-describe('compiler: random text in cron commands and user comments comes back byte-exact (property, chroot)', function () {
+describe('compiler: random text in cron commands and user comments comes back byte-exact (property, chroot) @integration', function () {
   this.timeout(propertyTimeout(300_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRootWith(['cron'])));

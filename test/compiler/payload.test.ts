@@ -32,6 +32,13 @@ describe('payload', () => {
     for (const shell of SHELLS) expect(outputOf(shell, script).equals(bytes), shell.join(' ')).to.equal(true);
   });
 
+  it('carries bytes that begin with a dash, which printf would read as an option', () => {
+    for (const bytes of [Buffer.from([0x2d, 0]), Buffer.from([0x2d, 0x2d, 0xff])]) {
+      const script = printing(payload(bytes));
+      for (const shell of SHELLS) expect(outputOf(shell, script).equals(bytes), shell.join(' ')).to.equal(true);
+    }
+  });
+
   it('carries small text as one quoted value defined once, and nothing for no bytes', () => {
     const data = payload("it's $HOME\n");
     const name = payloadOut(data).text;

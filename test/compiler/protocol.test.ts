@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { decodeData, FRAME_PREFIX, FRAMES, type FrameKind, frameFormat, ProtocolError, parseFrame } from '../../compiler/protocol.ts';
 import { command, file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 
 describe('compiler/protocol: the framed events a script prints and the runner reads', () => {
   it('parses each kind of event', () => {
@@ -101,5 +101,20 @@ describe('compiler/protocol: the framed events a script prints and the runner re
     } finally {
       await dispose();
     }
+  });
+});
+
+describe("README's plan-format table", () => {
+  it('lists every frame kind of compiler/protocol.ts with its fields, and nothing else', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Plan format'));
+    const documented = new Map<string, string[]>();
+    for (const [, events = '', fields = ''] of section.matchAll(/^\| ((?:`[a-z]+`(?: \/ )?)+) +\| ([^|]*)\|/gm)) {
+      const fieldNames = [...fields.matchAll(/`([a-z0-9]+)`/g)].map((match) => match[1] ?? '');
+      for (const [, kind = ''] of events.matchAll(/`([a-z]+)`/g)) documented.set(kind, fieldNames);
+    }
+    const expected = new Map(Object.entries(FRAMES).map(([kind, fields]) => [kind, Object.keys(fields)]));
+    expect(Object.fromEntries(documented)).to.deep.equal(Object.fromEntries(expected));
   });
 });

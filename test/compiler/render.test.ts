@@ -7,8 +7,8 @@ import { block, directory, file, handler, line, secret, symlink, command, absent
 import { renderPlan } from '../../compiler/render.ts';
 import { parseFrame } from '../../compiler/protocol.ts';
 import { planOf, tempDir, type AbsolutePath } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
-import { listTree } from '../support/target-tree.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
+import { listTree } from '../../testing/tree.ts';
 
 function samplePlan(dir: AbsolutePath): Plan {
   return planOf(

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Project, ts } from 'ts-morph';
+import { patience } from '../support/patience.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = 'test/fixtures/types/bad-role-params.ts';
@@ -13,8 +14,8 @@ interface Found {
   readonly message: string;
 }
 
-describe('compiler: role parameters are checked by the type checker', function () {
-  this.timeout(60_000);
+describe('compiler: role parameters are checked by the type checker @integration', function () {
+  this.timeout(patience(60_000));
   let found: Found[];
   let expected: { line: number; why: string }[];
 

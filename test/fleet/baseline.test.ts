@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startFleet, type Fleet } from '../support/fleet.ts';
 import { bosun, listing, listingDiff, writeInventory, writeSshConfig } from './bosun-cli.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * The baseline playbook on real hosts over real OpenSSH, through the bosun command:
@@ -8,7 +9,7 @@ import { bosun, listing, listingDiff, writeInventory, writeSshConfig } from './b
  * host sees exactly one SSH session per run.
  */
 describe('baseline playbook on a fleet @fleet', function () {
-  this.timeout(10 * 60_000);
+  this.timeout(patience(10 * 60_000));
   let fleet: Fleet;
   let inventory: string;
   let sshConfig: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { writeKnownHosts } from '../support/known-hosts.ts';
 import { bosun, writeInventory, writeSshConfig } from './bosun-cli.ts';
+import { patience } from '../support/patience.ts';
 
 /** Files the baseline playbook manages, whose content must never be seen half-written. */
 const MANAGED = [
@@ -17,7 +18,7 @@ const MANAGED = [
  * that is down, sshd killed in the middle of an apply.
  */
 describe('failures on a fleet @fleet', function () {
-  this.timeout(15 * 60_000);
+  this.timeout(patience(15 * 60_000));
   let fleet: Fleet;
   let inventory: string;
   let sshConfig: string;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { spawnBosun, until } from '../support/bosun-child.ts';
 import { type Fleet, type FleetHost, startFleet } from '../support/fleet.ts';
 import { writeSshConfig } from './bosun-cli.ts';
+import { patience } from '../support/patience.ts';
 
 const INDEX = JSON.stringify(resolve('index.ts'));
 
@@ -14,7 +15,7 @@ const INDEX = JSON.stringify(resolve('index.ts'));
  * host whose sudoers says `Defaults requiretty` can be managed.
  */
 describe('operator trust on a fleet @fleet', function () {
-  this.timeout(10 * 60_000);
+  this.timeout(patience(10 * 60_000));
   let fleet: Fleet;
   let sshConfig: string;
   const host = (i: number): FleetHost => fleet.hosts[i]!;

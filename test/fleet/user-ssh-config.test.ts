@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { createLocalUser, type LocalUser } from '../support/local-user.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * bosun run by an ordinary user whose own ~/.ssh/config says how to reach a host:
@@ -12,7 +13,7 @@ import { createLocalUser, type LocalUser } from '../support/local-user.ts';
  * does for every user) supplies address, port, login, key and known_hosts.
  */
 describe('a user’s own ~/.ssh/config reaches a host the inventory names by alias @fleet', function () {
-  this.timeout(5 * 60_000);
+  this.timeout(patience(5 * 60_000));
   let fleet: Fleet;
   let user: LocalUser;
   let work: string;

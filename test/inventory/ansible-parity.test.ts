@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadInventories } from '../../inventory/index.ts';
 import { listOutput } from '../../inventory/output.ts';
+import { patience } from '../support/patience.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/inventory/', import.meta.url));
 const docs = join(fixtures, 'ansible-docs');
@@ -39,8 +40,8 @@ async function ansibleInventory(args: string[], home: string): Promise<string> {
   return result.stdout;
 }
 
-describe('inventory: same hosts, groups and vars as ansible-inventory --list', function () {
-  this.timeout(120_000);
+describe('inventory: same hosts, groups and vars as ansible-inventory --list @integration', function () {
+  this.timeout(patience(120_000));
   let home: string;
   const expected = new Map<string, unknown>();
 

@@ -2,29 +2,37 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compilePlan } from '../../compiler/compile-plan.ts';
-import type { Plan } from '../../compiler/plan.ts';
-import type { Host } from '../../compiler/host.ts';
 import { unattendedUpgrades } from '../../roles/unattended-upgrades/index.ts';
 import { exitCode } from '../../runner/results.ts';
-import { checkWritesNothing, chrootRoot, explain, runPlan, statuses, type ChrootRoot, type Run } from '../support/plan-harness.ts';
+import {
+  assertConverges,
+  compileRole,
+  type Convergence,
+  type DebianRoot,
+  debianRoot,
+  explain,
+  type Plan,
+  renderChecked,
+  statuses,
+} from '../../testing/index.ts';
+import { testBaseRecipe } from '../support/debian-base.ts';
+import { patience } from '../support/patience.ts';
 
-// The role applied for real to an overlay of the Debian base, checked by the tools
-// that own the formats: unattended-upgrade --dry-run and logrotate -d.
-describe('roles/unattended-upgrades (chroot of Debian bookworm)', function () {
-  this.timeout(15 * 60_000);
-  let root: ChrootRoot;
+// The role tested as a user tests theirs (bosun/testing): the convergence contract on an
+// overlay of the Debian base, then the tools that own the formats: unattended-upgrade
+// --dry-run and logrotate -d.
+describe('roles/unattended-upgrades (chroot of Debian bookworm) @integration', function () {
+  this.timeout(patience(15 * 60_000));
+  let root: DebianRoot;
   let plan: Plan;
-  let first: Run;
-  let initialCheck: Run;
+  let runs: Convergence;
 
   before(async () => {
-    root = await chrootRoot();
-    const host: Host = { name: 'image', groups: ['all'], vars: {}, connection: { transport: 'chroot', root: root.root } };
-    plan = compilePlan(host, [{ name: 'baseline', hosts: 'all', roles: [unattendedUpgrades()] }]);
-    initialCheck = await checkWritesNothing(plan, root.transport, root.tree);
-    // The one slow part: apt downloads and installs the packages.
-    first = await runPlan(plan, root.transport, 'apply');
+    // The test base: its apt cache holds the role's packages already.
+    root = await debianRoot(testBaseRecipe());
+    plan = compileRole(unattendedUpgrades(), { host: root.host });
+    // The one slow part: apt installs the packages.
+    runs = await assertConverges(plan, root);
   });
   after(() => root?.dispose());
 
@@ -36,20 +44,18 @@ describe('roles/unattended-upgrades (chroot of Debian bookworm)', function () {
       extendEnv: false,
     });
 
-  it('a check on the fresh image would change every step and writes nothing', () => {
-    expect(statuses(initialCheck), explain(initialCheck)).to.deep.equal([
-      'would-change',
-      'would-change',
-      'would-change',
-      'would-change',
-      'would-change',
-    ]);
-    expect(initialCheck.steps[1]!.diff).to.contain('+Unattended-Upgrade::Origins-Pattern {');
+  it('converges: a check on the fresh image would change every step and writes nothing, the apply changes them, then all is ok', () => {
+    expect(statuses(runs.check), explain(runs.check)).to.deep.equal(Array(5).fill('would-change'));
+    expect(runs.check.steps[1]!.diff).to.contain('+Unattended-Upgrade::Origins-Pattern {');
+    expect(runs.apply.status, explain(runs.apply)).to.equal('changed');
+    expect(exitCode([runs.recheck], { reportChanges: true })).to.equal(0);
   });
 
-  it('installs the packages and writes its files on the first apply', () => {
-    expect(first.status, explain(first)).to.equal('changed');
-    expect(statuses(first), explain(first)).to.deep.equal(['changed', 'changed', 'changed', 'changed', 'changed']);
+  it('renders a script shellcheck accepts for a host with variables of its own', () => {
+    const withVars = compileRole(unattendedUpgrades({ automaticReboot: true, logRotateFrequency: 'weekly' }), {
+      host: { ...root.host, vars: { env: 'prod' } },
+    });
+    expect(renderChecked(withVars).script).to.contain('Automatic-Reboot-Time');
   });
 
   it('unattended-upgrade --dry-run reads the allowed origins and exits 0', async () => {
@@ -72,17 +78,5 @@ describe('roles/unattended-upgrades (chroot of Debian bookworm)', function () {
     expect(result.all).not.to.match(/error/i);
     const mode = (await stat(join(root.root, 'etc/logrotate.d/unattended-upgrades'))).mode & 0o777;
     expect(mode).to.equal(0o644);
-  });
-
-  it('a second apply is all ok and changes nothing; a check after it is all ok (exit status ok)', async () => {
-    const before = await root.tree();
-    const again = await runPlan(plan, root.transport, 'apply');
-    expect(statuses(again), explain(again)).to.deep.equal(['ok', 'ok', 'ok', 'ok', 'ok']);
-    expect(await root.tree()).to.deep.equal(before);
-    const check = await runPlan(plan, root.transport, 'check');
-    expect(statuses(check), explain(check)).to.deep.equal(['ok', 'ok', 'ok', 'ok', 'ok']);
-    expect(check.status).to.equal('ok');
-    expect(exitCode([check], { reportChanges: true })).to.equal(0);
-    expect(await root.tree()).to.deep.equal(before);
   });
 });

@@ -4,9 +4,10 @@ import { file } from '../../index.ts';
 import { chrootRoot, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { patience } from '../support/patience.ts';
 
-describe('runner/chroot-transport', function () {
-  this.timeout(60_000);
+describe('runner/chroot-transport @integration', function () {
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
   after(() => root?.dispose());

@@ -52,7 +52,7 @@ describe('runner/local-transport', () => {
   });
 });
 
-describe('runner/local-transport with become (sudo, run here as root)', () => {
+describe('runner/local-transport with become (sudo, run here as root) @integration', () => {
   const script = 'echo "user=$(id -un) mode=$1"; read -r next || true; echo "stdin after the script: [$next]"\n';
 
   async function runAs(transport: LocalTransport) {

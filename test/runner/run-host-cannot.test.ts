@@ -14,14 +14,15 @@ import {
   statuses,
   tempDir,
 } from '../support/plan-harness.ts';
-import { listTree } from '../support/target-tree.ts';
+import { listTree } from '../../testing/tree.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * A step that cannot be applied (a file it edits is missing, a directory stands where
  * its file goes) is reported failed by check mode too, with its reason, and apply does
  * not try it: unless an earlier step that would change may still make it possible.
  */
-describe('runner/run-host: steps that cannot be applied', () => {
+describe('runner/run-host: steps that cannot be applied @integration', () => {
   let dir: AbsolutePath;
   let dispose: () => Promise<void>;
   const tree = (): Promise<string[]> => listTree(dir);
@@ -92,7 +93,7 @@ describe('runner/run-host: steps that cannot be applied', () => {
   });
 
   describe('regexps the host awk cannot run (chroot of Debian bookworm: mawk 1.3.4 20200120)', function () {
-    this.timeout(120_000);
+    this.timeout(patience(120_000));
     it('an interval {m,n}, which this mawk reads as literal text, fails in check with the reason', async () => {
       const root = await chrootRoot();
       try {

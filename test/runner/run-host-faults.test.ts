@@ -6,7 +6,8 @@ import type { RenderedPlan } from '../../compiler/render.ts';
 import { command, handler } from '../../index.ts';
 import { runHost } from '../../runner/run-host.ts';
 import { type ChrootRoot, chrootRoot, explain, planOf, runPlan, statuses } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
+import { patience } from '../support/patience.ts';
 
 /** The script with its `_bosun_point` hook killing the whole session (SIGKILL to its process group) at one point of step 0. */
 function killedAt(rendered: RenderedPlan, point: string): RenderedPlan {
@@ -23,8 +24,8 @@ function killedAt(rendered: RenderedPlan, point: string): RenderedPlan {
  * the verification, after its result). Whatever the point, the next run runs the handler
  * and leaves nothing pending: a change is never left without its handler.
  */
-describe('runner/run-host: a session killed at any point of a notifying step (chroot)', function () {
-  this.timeout(120_000);
+describe('runner/run-host: a session killed at any point of a notifying step (chroot) @integration', function () {
+  this.timeout(patience(120_000));
   let root: ChrootRoot;
   beforeEach(async () => (root = await chrootRoot()));
   afterEach(() => root?.dispose());

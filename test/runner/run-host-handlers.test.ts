@@ -7,11 +7,12 @@ import { parseFrame } from '../../compiler/protocol.ts';
 import { runHost } from '../../runner/run-host.ts';
 import { checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
 import { Recording } from '../support/recording-transport.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
+import { patience } from '../support/patience.ts';
 
 // Handlers in a chroot: the pending list lives on the host, at /var/lib/bosun/pending-handlers.
-describe('runner/run-host: handlers (chroot)', function () {
-  this.timeout(60_000);
+describe('runner/run-host: handlers (chroot) @integration', function () {
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   beforeEach(async () => (root = await chrootRoot()));
   afterEach(() => root?.dispose());

@@ -21,14 +21,15 @@ import {
   tempDir,
 } from '../support/plan-harness.ts';
 import { Recording } from '../support/recording-transport.ts';
-import { renderChecked } from '../support/render-checked.ts';
-import { listTree } from '../support/target-tree.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
+import { listTree } from '../../testing/tree.ts';
+import { patience } from '../support/patience.ts';
 
 /** About 1.5 MB of text, multi-byte characters included: a data section. */
 const LARGE = Array.from({ length: 40_000 }, (_, i) => `line ${i}: ünïcødé ✓ ${'x'.repeat(i % 17)}\n`).join('');
 
 describe('runner/run-host: data sections', function () {
-  this.timeout(120_000);
+  this.timeout(patience(120_000));
 
   describe('on this machine', () => {
     let dir: AbsolutePath;
@@ -127,7 +128,7 @@ describe('runner/run-host: data sections', function () {
     });
   });
 
-  describe('on a host without sha256sum (chroot)', () => {
+  describe('on a host without sha256sum (chroot) @integration', () => {
     let root: ChrootRoot;
     before(async () => {
       root = await chrootRoot();

@@ -10,7 +10,7 @@ import { exitCode, type HostResult } from '../../runner/results.ts';
 import { runHost } from '../../runner/run-host.ts';
 import type { RunOutcome, Transport } from '../../runner/transport.ts';
 import { type AbsolutePath, explain, local, planOf, runPlan, statuses, tempDir } from '../support/plan-harness.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 
 /** A hand-made step, for behaviours no built-in resource shows on purpose. */
 function step(name: string, parts: Partial<Step>): Step {
@@ -38,6 +38,32 @@ describe('runner/run-host', () => {
   let dispose: () => Promise<void>;
   beforeEach(async () => ({ dir, dispose } = await tempDir()));
   afterEach(() => dispose());
+
+  it("an apply's output comes back with its result, and line by line in the log as it comes, secrets masked (one of several lines too)", async () => {
+    const token = secret('hunter2');
+    const key = secret('-----BEGIN KEY-----\nc2VjcmV0IGJvZHk=\n-----END KEY-----');
+    const plan = planWith([
+      step('prints', {
+        // The key's lines come a moment apart, so they reach bosun one at a time.
+        apply: sh`printf 'before\n'; printf '%s\n' ${token}; printf '%s\n' ${key} | while IFS= read -r l; do printf '%s\n' "$l"; sleep 0.2; done
+          printf 'partial '; sleep 0.2; printf 'line\nno newline at the end'`,
+      }),
+    ]);
+    const apply = await runPlan(plan, local, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['changed']);
+    expect(apply.steps[0]!.output).to.equal(`before\n${MASK}\n${MASK}\npartial line\nno newline at the end`);
+    // However the lines were chunked on the way (one at a time, as a rule), no part of a secret shows.
+    for (const part of ['hunter2', 'BEGIN KEY', 'c2VjcmV0IGJvZHk=', 'END KEY']) expect(apply.log).not.to.include(part);
+    expect(apply.log.replaceAll(`${MASK}\n`, '')).to.equal('before\npartial line\nno newline at the end\n');
+  });
+
+  it('an apply that exits the shell itself still reports its own code and output through the relay', async () => {
+    const plan = planWith([step('exits', { check: code('false'), apply: code("printf 'said this\\n'; exit 3") })]);
+    const apply = await runPlan(plan, local, 'apply');
+    expect(statuses(apply), explain(apply)).to.deep.equal(['failed']);
+    expect(apply.steps[0]).to.include({ rc: 3, output: 'said this\n' });
+    expect(apply.log).to.equal('said this\n');
+  });
 
   it('a step whose check still fails after its apply is failed with rc 125', async () => {
     const plan = planWith([

@@ -9,8 +9,9 @@ import { BECOME_MARKER, SMALL_SCRIPT_BYTES, becomePreamble, framedScript, sessio
 import { file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
-import { renderChecked } from '../support/render-checked.ts';
-import { listTree } from '../support/target-tree.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
+import { listTree } from '../../testing/tree.ts';
+import { patience } from '../support/patience.ts';
 
 /**
  * Runs a session command line here, as the local transport does: in a process group of its own,
@@ -42,9 +43,9 @@ function session(
 
 // These run with this machine's real sudo: the tests run as root, for whom sudo asks nothing.
 describe('runner/session-command', function () {
-  this.timeout(30_000);
+  this.timeout(patience(30_000));
 
-  it('runs the script as sh -s MODE watch; with become, under sudo, as another user with become.user', async () => {
+  it('runs the script as sh -s MODE watch; with become, under sudo, as another user with become.user @integration', async () => {
     const script = 'echo "$1 $2 $(id -un)"\n';
     expect((await session(script, 'check')).stdout).to.equal('check watch root');
     expect((await session(script, 'apply', { enabled: false })).stdout).to.equal('apply watch root');
@@ -61,7 +62,7 @@ describe('runner/session-command', function () {
     expect(becomePreamble('alice-pw')).to.equal(`alice-pw\n${BECOME_MARKER}\n${BECOME_MARKER}\n${BECOME_MARKER}\n`);
   });
 
-  it('never runs the password line, whether sudo read it or not', async () => {
+  it('never runs the password line, whether sudo read it or not @integration', async () => {
     // Root's sudo reads no password: the line stays on stdin for the skipping reader.
     const result = await session('echo "ran $1"\n', 'check', { enabled: true }, { password: 'echo LEAKED' });
     expect(result.stdout).to.equal('ran check');
@@ -105,7 +106,7 @@ describe('runner/session-command', function () {
   });
 
   describe('with a time limit', () => {
-    it('ends the script and everything it started when the limit passes (exit 124)', async () => {
+    it('ends the script and everything it started when the limit passes (exit 124) @integration', async () => {
       for (const become of [undefined, { enabled: true }]) {
         const result = await session('echo "started $1"; sleep 37; echo never\n', 'apply', become, { limit: 1 });
         expect(result.stdout).to.equal('started apply');
@@ -114,7 +115,7 @@ describe('runner/session-command', function () {
       }
     });
 
-    it('keeps the limit behind the become password preamble', async () => {
+    it('keeps the limit behind the become password preamble @integration', async () => {
       const result = await session('echo "started $1"; sleep 38; echo never\n', 'check', { enabled: true }, { password: 'pw', limit: 1 });
       expect(result.stdout).to.equal('started check');
       expect(result.exitCode).to.equal(124);

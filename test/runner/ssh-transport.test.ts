@@ -11,9 +11,10 @@ import { runHost } from '../../runner/run-host.ts';
 import { readOnHost, startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
 import { planOf, statuses } from '../support/plan-harness.ts';
 import { Recording } from '../support/recording-transport.ts';
-import { renderChecked } from '../support/render-checked.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 import { writeKnownHosts } from '../support/known-hosts.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
+import { patience } from '../support/patience.ts';
 
 interface Ran {
   readonly outcome: RunOutcome;
@@ -21,7 +22,7 @@ interface Ran {
 }
 
 describe('runner/ssh-transport on real hosts @fleet', function () {
-  this.timeout(5 * 60_000);
+  this.timeout(patience(5 * 60_000));
   let fleet: Fleet;
   const transports: SshTransport[] = [];
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OVERLAY_DIR } from './overlay.ts';
+import { OVERLAY_DIR } from '../../testing/overlay.ts';
 
 /**
  * Loopback addresses 127.0.10.N for test hosts, claimed across processes (two

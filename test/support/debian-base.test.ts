@@ -3,10 +3,11 @@ import { execa } from 'execa';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDebianBase, ensureDebianBaseInfo, makeOverlayRoot, withOverlayRoot } from './debian-base.ts';
+import { patience } from './patience.ts';
 
-describe('test/support/debian-base', function () {
+describe('test/support/debian-base @integration', function () {
   // A cold build runs debootstrap (about a minute); a warm one is instant.
-  this.timeout(15 * 60_000);
+  this.timeout(patience(15 * 60_000));
 
   it('builds one base for concurrent callers and reuses it', async () => {
     const [a, b] = await Promise.all([ensureDebianBase(), ensureDebianBase()]);

@@ -1,14 +1,15 @@
-import { execa } from 'execa';
-import { access, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withDirLock } from './dir-lock.ts';
-import { mountOverlay, type OverlayRoot } from './overlay.ts';
+import { type DebianBaseRecipe, debianBase, run } from '../../testing/debian-base.ts';
+import { mountOverlay, type OverlayRoot } from '../../testing/overlay.ts';
+import { requireIntegration } from './test-kind.ts';
 
-export type { OverlayRoot } from './overlay.ts';
+export type { OverlayRoot } from '../../testing/overlay.ts';
 
 /**
- * A cached Debian bookworm root filesystem (FLEET.md step 1) that test hosts and
- * chroot tests are made from. Built once per recipe version; never modified after.
+ * The cached Debian bookworm root filesystem (FLEET.md step 1) that bosun's test hosts
+ * and chroot tests are made from: the public test base (testing/debian-base.ts) with
+ * OpenSSH, sudo, test users and keys, and a quiet systemd.
  */
 export interface DebianBase {
   /** The root filesystem: use it as an overlay's lower dir, never write to it. */
@@ -21,9 +22,6 @@ export interface DebianBase {
 
 /** Password of the test user `alice`, whose sudo asks for it. Test data, not a secret. */
 export const ALICE_PASSWORD = 'alice-pw';
-
-/** Where bases are cached between runs. */
-export const CACHE_DIR = process.env.BOSUN_TEST_CACHE ?? '/var/cache/bosun-test';
 
 /**
  * Bump when the recipe below changes, so every cache rebuilds. The extra packages
@@ -57,62 +55,27 @@ const QUIET_TIMERS = [
   'systemd-tmpfiles-clean.timer',
 ];
 
-const building = new Map<string, Promise<DebianBase>>();
-
 /** Builds (or reuses) the cached base and returns its root directory. */
 export async function ensureDebianBase(options: DebianBaseOptions = {}): Promise<string> {
   return (await ensureDebianBaseInfo(options)).root;
 }
 
-/** Builds (or reuses) the cached base and returns its root, key file and public key. */
-export function ensureDebianBaseInfo(options: DebianBaseOptions = {}): Promise<DebianBase> {
+/** The recipe of the test base with these options (testing/debian-base.ts builds and caches it). */
+export function testBaseRecipe(options: DebianBaseOptions = {}): DebianBaseRecipe {
+  requireIntegration('a Debian root (debootstrap)');
   const extra = [...(options.extraPackages ?? [])].sort();
-  const key = [RECIPE_VERSION, ...extra].join('+');
-  // One build per process even when many callers ask at once; other processes wait on the lock.
-  let pending = building.get(key);
-  if (pending === undefined) {
-    pending = buildOnce(key, extra);
-    building.set(key, pending);
-    pending.catch(() => building.delete(key));
-  }
-  return pending;
+  return { name: [RECIPE_VERSION, ...extra].join('+'), packages: [...BASE_PACKAGES, ...extra], download: WARM_PACKAGES, configure };
 }
 
-async function buildOnce(key: string, extra: readonly string[]): Promise<DebianBase> {
-  const dir = join(CACHE_DIR, `base-${key}`);
-  await mkdir(CACHE_DIR, { recursive: true });
-  if (!(await exists(dir))) {
-    await withDirLock(`${dir}.lock`, async () => {
-      if (!(await exists(dir))) await build(dir, extra);
-    });
-  }
-  return describe(dir);
-}
-
-async function describe(dir: string): Promise<DebianBase> {
-  const privateKeyFile = join(dir, 'id_ed25519');
+/** Builds (or reuses) the cached base and returns its root, key file and public key. */
+export async function ensureDebianBaseInfo(options: DebianBaseOptions = {}): Promise<DebianBase> {
+  const base = await debianBase(testBaseRecipe(options));
+  const privateKeyFile = join(base.dir, 'id_ed25519');
   const publicKey = (await readFile(`${privateKeyFile}.pub`, 'utf8')).trim();
-  return { root: join(dir, 'root'), privateKeyFile, publicKey };
+  return { root: base.root, privateKeyFile, publicKey };
 }
 
-/** Builds in a scratch directory and renames it into place: a half-built base is never seen. */
-async function build(dir: string, extra: readonly string[]): Promise<void> {
-  const scratch = `${dir}.building-${process.pid}`;
-  await rm(scratch, { recursive: true, force: true });
-  await mkdir(scratch, { recursive: true });
-  const root = join(scratch, 'root');
-  try {
-    const mirror = await debianMirror();
-    await run('debootstrap', ['--variant=minbase', `--include=${[...BASE_PACKAGES, ...extra].join(',')}`, 'bookworm', root, mirror]);
-    await configure(scratch, root);
-    await rename(scratch, dir);
-  } catch (error) {
-    await rm(scratch, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-async function configure(dir: string, root: string): Promise<void> {
+async function configure(root: string, dir: string): Promise<void> {
   // Each host makes its own host keys when it is created.
   await run('sh', ['-c', 'rm -f "$1"/etc/ssh/ssh_host_*', 'sh', root]);
   const keyFile = join(dir, 'id_ed25519');
@@ -123,7 +86,7 @@ async function configure(dir: string, root: string): Promise<void> {
   await chroot(root, 'useradd', '-m', '-s', '/bin/bash', 'alice');
   // A locked account ('!') may be refused by sshd; '*' means "no password login" only.
   await chroot(root, 'usermod', '-p', '*', 'deploy');
-  await run('chroot', [root, 'chpasswd'], `alice:${ALICE_PASSWORD}\n`);
+  await run('chroot', [root, 'chpasswd'], { input: `alice:${ALICE_PASSWORD}\n` });
   await writeFile(join(root, 'etc/sudoers.d/bosun-test'), 'deploy ALL=(ALL:ALL) NOPASSWD: ALL\nalice ALL=(ALL:ALL) ALL\n', { mode: 0o440 });
   await run('chroot', [root, 'visudo', '-cq']);
 
@@ -152,14 +115,6 @@ async function configure(dir: string, root: string): Promise<void> {
   for (const timer of QUIET_TIMERS) {
     await run('ln', ['-sf', '/dev/null', join(root, 'etc/systemd/system', timer)]);
   }
-
-  // A warm apt index, so package steps work in every host without each one
-  // downloading the lists again.
-  await run('chroot', [root, 'apt-get', 'update', '-q'], undefined, { LANG: 'C' });
-  await run('chroot', [root, 'apt-get', 'install', '-y', '-q', '--download-only', ...WARM_PACKAGES], undefined, {
-    LANG: 'C',
-    DEBIAN_FRONTEND: 'noninteractive',
-  });
 }
 
 /**
@@ -180,32 +135,6 @@ export async function withOverlayRoot<T>(fn: (root: string) => Promise<T>, optio
   }
 }
 
-/** The Debian archive this machine's apt already uses (first `URIs:` or `deb` line). */
-export async function debianMirror(): Promise<string> {
-  const deb822 = await readFile('/etc/apt/sources.list.d/debian.sources', 'utf8').catch(() => '');
-  const uri = /^URIs:\s*(\S+)/m.exec(deb822)?.[1];
-  if (uri !== undefined) return uri;
-  const legacy = await readFile('/etc/apt/sources.list', 'utf8').catch(() => '');
-  const line = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/m.exec(legacy)?.[1];
-  if (line !== undefined) return line;
-  return 'http://deb.debian.org/debian';
-}
-
 function chroot(root: string, ...command: string[]): Promise<void> {
   return run('chroot', [root, ...command]);
-}
-
-async function run(file: string, args: readonly string[], input?: string, env?: Record<string, string>): Promise<void> {
-  const result = await execa(file, args, { input, env, all: true, reject: false });
-  if (result.exitCode !== 0) {
-    const tail = (result.all ?? '').split('\n').slice(-20).join('\n');
-    throw new Error(`${file} ${args.join(' ')} exited ${result.exitCode}:\n${tail}`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onProcessExit } from './cleanup.ts';
-import { mountOverlay, type OverlayRoot } from './overlay.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
+import { mountOverlay, type OverlayRoot } from '../../testing/overlay.ts';
 
 /** The cgroup hierarchies a container's systemd uses here (hybrid v1 + v2, or v2 alone). */
 const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];
@@ -31,7 +31,12 @@ export interface FleetHost {
   readonly root: string;
   /** The host's ed25519 public host key (`ssh-ed25519 AAAA…`). */
   readonly hostKey: string;
+  /** How many times it has booted: a reboot from inside (systemd-nspawn exits 133) boots it again. */
+  readonly boots: number;
 }
+
+/** systemd-nspawn's exit status when the container's systemd rebooted it. */
+export const REBOOT_EXIT = 133;
 
 /** A host plus what it takes to stop it: for the fleet's own use. */
 export interface RunningHost extends FleetHost {
@@ -64,8 +69,9 @@ export async function createHost(base: string, name: string, address: string, po
 class NspawnHost implements RunningHost {
   readonly root: string;
   #child: ResultPromise | undefined;
-  #exited: Promise<unknown> | undefined;
   #unregister: (() => void) | undefined;
+  #halting = false;
+  #boots = 0;
 
   constructor(
     readonly name: string,
@@ -90,8 +96,21 @@ class NspawnHost implements RunningHost {
     return this.#child?.pid;
   }
 
+  get boots(): number {
+    return this.#boots;
+  }
+
   async boot(): Promise<void> {
     if (this.#child !== undefined) return;
+    this.#start();
+  }
+
+  /**
+   * Starts systemd-nspawn. When the container's systemd reboots, nspawn exits with status 133
+   * (REBOOT_EXIT): the host is booted again at once, as a machine's firmware would, unless a
+   * halt asked for that exit.
+   */
+  #start(): void {
     // No systemd as PID 1 and no system bus on the controller: --register=no --keep-unit.
     // --keep-unit makes the caller's cgroup the container's: each host gets a cgroup of its
     // own first, or the hosts' systemds build their trees in one shared cgroup and now and
@@ -116,8 +135,9 @@ class NspawnHost implements RunningHost {
       { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false },
     );
     this.#child = child;
-    this.#exited = child.catch(() => undefined);
+    this.#boots += 1;
     const pid = child.pid;
+    this.#unregister?.();
     this.#unregister = onProcessExit(() => {
       if (pid !== undefined) {
         try {
@@ -128,18 +148,36 @@ class NspawnHost implements RunningHost {
         spawnSync('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 0.05; done', 'sh', String(pid)], { timeout: 5000 });
       }
     });
+    void child.then(
+      (result) => {
+        if (this.#child !== child) return;
+        if (result.exitCode === REBOOT_EXIT && !this.#halting) this.#start();
+        else this.#child = undefined;
+      },
+      () => {
+        if (this.#child === child) this.#child = undefined;
+      },
+    );
   }
 
   async halt(): Promise<void> {
-    const child = this.#child;
-    if (child === undefined) return;
-    // SIGTERM asks nspawn for a clean poweroff of the container; SIGKILL if it hangs.
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await this.#exited;
-    clearTimeout(timer);
-    this.#child = undefined;
+    this.#halting = true;
+    try {
+      // A reboot in progress may start a new nspawn while this one ends: halt whichever runs.
+      while (this.#child !== undefined) {
+        const child = this.#child;
+        // SIGTERM asks nspawn for a clean poweroff of the container; SIGKILL if it hangs.
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await child.catch(() => undefined);
+        clearTimeout(timer);
+        if (this.#child === child) this.#child = undefined;
+      }
+    } finally {
+      this.#halting = false;
+    }
     this.#unregister?.();
+    this.#unregister = undefined;
     // Empty cgroups are removed deepest first; what is still busy stays (best effort).
     await execa(
       'sh',

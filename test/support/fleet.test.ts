@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
+import { until } from './bosun-child.ts';
 import { startFleet, type Fleet } from './fleet.ts';
+import { patience } from './patience.ts';
 
 describe('test/support/fleet @fleet', function () {
-  this.timeout(10 * 60_000);
+  this.timeout(patience(10 * 60_000));
   let fleet: Fleet;
 
   before(async () => {
@@ -41,6 +43,21 @@ describe('test/support/fleet @fleet', function () {
     expect(refused.exitCode).to.equal(255);
     await fleet.boot(host);
     expect((await fleet.exec(host, 'true')).exitCode).to.equal(0);
+  });
+
+  it('a host whose systemd reboots (systemd-nspawn exits 133) boots again, with a new boot id', async () => {
+    const host = fleet.hosts[2]!;
+    const bootId = async (): Promise<string> => (await fleet.exec(host, 'cat /proc/sys/kernel/random/boot_id')).stdout.trim();
+    const before = await bootId();
+    const boots = host.boots;
+    await fleet.exec(host, 'systemctl reboot');
+    await until('the host booted again', async () => host.boots > boots, 60_000);
+    await fleet.waitForSsh(host);
+    const after = await bootId();
+    expect(after).to.match(/^[0-9a-f-]{36}$/);
+    expect(after).not.to.equal(before);
+    const state = await fleet.exec(host, 'systemctl is-system-running --wait');
+    expect(state.stdout.trim()).to.equal('running');
   });
 
   it('kills processes inside one host from outside (systemd then restarts sshd)', async () => {

@@ -4,11 +4,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SshConnection } from '../../compiler/host.ts';
 import { claimAddresses, releaseAddresses, wildcardListens } from './addresses.ts';
-import { onProcessExit } from './cleanup.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from './debian-base.ts';
 import { containerInit, createHost, processesIn, type FleetHost, type RunningHost } from './fleet-host.ts';
 import { writeKnownHosts } from './known-hosts.ts';
-import { OVERLAY_DIR } from './overlay.ts';
+import { OVERLAY_DIR } from '../../testing/overlay.ts';
+import { requireIntegration } from './test-kind.ts';
 
 export type { FleetHost } from './fleet-host.ts';
 
@@ -70,6 +71,7 @@ export interface Fleet {
  * kills the containers and unmounts on exit.
  */
 export async function startFleet(n: number, options: FleetOptions = {}): Promise<Fleet> {
+  requireIntegration('a fleet of booted hosts');
   const base = await ensureDebianBaseInfo(options);
   await ensureInotifyInstances(n);
   // Port 22 unless this machine's own sshd holds the wildcard address there.

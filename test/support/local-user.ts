@@ -4,7 +4,8 @@ import { mkdtemp, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { onProcessExit } from './cleanup.ts';
+import { onProcessExit } from '../../testing/cleanup.ts';
+import { requireIntegration } from './test-kind.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,6 +33,7 @@ export interface LocalUser {
  * password when given and a sudo rule when given (checked by `visudo -c`).
  */
 export async function createLocalUser(name: string, options: { password?: string; sudoRule?: string } = {}): Promise<LocalUser> {
+  requireIntegration('a local user');
   const sudoers = `/etc/sudoers.d/${name}`;
   let releaseRepo = async (): Promise<void> => {};
   const remove = async (): Promise<void> => {

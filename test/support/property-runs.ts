@@ -1,3 +1,5 @@
+import { patience } from './patience.ts';
+
 /**
  * How deep property tests search: BOSUN_PROPERTY_SCALE (default 1) multiplies
  * every property's runs, and the time its suite may take. The suite stays quick
@@ -17,7 +19,7 @@ export function propertyRuns(numRuns: number): { numRuns: number } {
   return { numRuns: Math.max(1, Math.round(numRuns * propertyScale())) };
 }
 
-/** A mocha timeout for a suite of properties, scaled with their runs. */
+/** A mocha timeout for a suite of properties, scaled with their runs and with `patience`. */
 export function propertyTimeout(milliseconds: number): number {
-  return Math.round(milliseconds * Math.max(1, propertyScale()));
+  return patience(Math.round(milliseconds * Math.max(1, propertyScale())));
 }

@@ -3,7 +3,7 @@ import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { absent } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { type AbsolutePath, assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(

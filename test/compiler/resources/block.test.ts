@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
-import { block } from '../../../index.ts';
+import { type BlockProps, block } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { type AbsolutePath, assertConverges, local, planOf, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/block', () => {
   let dir: AbsolutePath;
@@ -61,5 +61,13 @@ describe('compiler/resources/block', () => {
       ValidationError,
       /block\(.*\)\.block/,
     );
+  });
+
+  it('refuses options that cannot go together when a JavaScript caller gives them (TypeScript refuses them already)', () => {
+    const both = { path: path(), block: 'x', insertAfter: '^a', insertBefore: '^b' } as unknown as BlockProps;
+    expect(() => planOf([block(both)])).to.throw(ValidationError, /block\(.*\)\.insertBefore: cannot go together with insertAfter/);
+    const absent = { path: path(), state: 'absent', block: 'x' } as unknown as BlockProps;
+    expect(() => planOf([block(absent)])).to.throw(ValidationError, /block\(.*\)\.block: is not a known parameter with state "absent"/);
+    expect(() => planOf([block({ path: path(), state: 'absent', tags: ['t'] })])).not.to.throw();
   });
 });

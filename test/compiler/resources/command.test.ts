@@ -13,7 +13,7 @@ import {
   statuses,
   tempDir,
 } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/command', () => {
   let dir: AbsolutePath;

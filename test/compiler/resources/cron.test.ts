@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { cron } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { assertConverges, chrootRootWith, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 async function crontab(root: string, user: string): Promise<string> {
   return (await execa('chroot', [root, 'crontab', '-u', user, '-l'], { reject: false, stripFinalNewline: false })).stdout;
 }
 
-describe('compiler/resources/cron (chroot)', function () {
-  this.timeout(300_000);
+describe('compiler/resources/cron (chroot) @integration', function () {
+  this.timeout(patience(300_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRootWith(['cron'])));
   after(() => root?.dispose());

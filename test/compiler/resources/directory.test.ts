@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmod, mkdir, stat, writeFile, readFile } from 'node:fs/promises';
 import { directory } from '../../../index.ts';
 import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/directory', () => {
   let dir: AbsolutePath;
@@ -11,7 +11,7 @@ describe('compiler/resources/directory', () => {
   beforeEach(async () => ({ dir, dispose } = await tempDir()));
   afterEach(() => dispose());
 
-  it('creates nested directories with the mode, owner and group, and converges', async () => {
+  it('creates nested directories with the mode, owner and group, and converges @integration', async () => {
     await assertConverges(planOf([directory({ path: `${dir}/a/b/c`, mode: '0750', owner: 'root', group: '0' })]), local, tree);
     const info = await stat(`${dir}/a/b/c`);
     expect(info.isDirectory()).to.equal(true);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile, stat, writeFile, mkdir, symlink as makeSymlink } from 'node:fs/promises';
 import { file } from '../../../index.ts';
 import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/file', () => {
   let dir: AbsolutePath;
@@ -11,7 +11,7 @@ describe('compiler/resources/file', () => {
   beforeEach(async () => ({ dir, dispose } = await tempDir()));
   afterEach(() => dispose());
 
-  it('creates a file with exact content and mode, and converges', async () => {
+  it('creates a file with exact content and mode, and converges @integration', async () => {
     const content = 'first line\n  "quoted" $HOME `id` \\n\nno final newline';
     const plan = planOf([file({ path: `${dir}/sub.conf`, content, mode: '0640', owner: 'root', group: 'root' })]);
     const runs = await assertConverges(plan, local, tree);

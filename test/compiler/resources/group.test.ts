@@ -1,15 +1,16 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { group } from '../../../index.ts';
+import { type GroupProps, group } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { assertConverges, chrootRoot, planOf, type ChrootRoot } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 async function groupLine(root: string, name: string): Promise<string> {
   return (await execa('chroot', [root, 'getent', 'group', name], { reject: false })).stdout;
 }
 
-describe('compiler/resources/group (chroot)', function () {
-  this.timeout(60_000);
+describe('compiler/resources/group (chroot) @integration', function () {
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
   after(() => root?.dispose());
@@ -32,5 +33,10 @@ describe('compiler/resources/group (chroot)', function () {
     expect(() => planOf([group({ name: 'g', gid: -1 })])).to.throw(ValidationError, /group\(g\)\.gid/);
     expect(() => planOf([group({ name: 'g', gid: 1.5 })])).to.throw(ValidationError, /group\(g\)\.gid/);
     expect(() => planOf([group({ name: 'g', gid: '10' as unknown as number })])).to.throw(ValidationError, /group\(g\)\.gid/);
+  });
+
+  it('refuses a gid with state absent (TypeScript refuses it already)', () => {
+    const absent = { name: 'g', state: 'absent', gid: 10 } as unknown as GroupProps;
+    expect(() => planOf([group(absent)])).to.throw(ValidationError, /group\(g\)\.gid: is not a known parameter with state "absent"/);
   });
 });

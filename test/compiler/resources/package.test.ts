@@ -11,6 +11,7 @@ import {
   statuses,
   type ChrootRoot,
 } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 /** dpkg's status of a package in the root: `ii` installed, `` not installed. */
 async function dpkgStatus(root: string, name: string): Promise<string> {
@@ -19,8 +20,8 @@ async function dpkgStatus(root: string, name: string): Promise<string> {
 }
 
 // Package resources in a chroot of the Debian base (apt, with the base's warm lists).
-describe('compiler/resources/package (chroot)', function () {
-  this.timeout(300_000);
+describe('compiler/resources/package (chroot) @integration', function () {
+  this.timeout(patience(300_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
   after(() => root?.dispose());

@@ -12,6 +12,7 @@ import {
   statuses,
   type ChrootRoot,
 } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 /** A sysvinit script whose "daemon" is a marker file under /run; `broken` never starts. */
 function initScript(name: string, broken = false): string {
@@ -45,8 +46,8 @@ const exists = (path: string): Promise<boolean> =>
 
 // A chroot has no running systemd: these cover the sysvinit path (service(8), update-rc.d),
 // which on a systemd image also enables/disables the unit offline through systemctl.
-describe('compiler/resources/service (chroot, sysvinit path)', function () {
-  this.timeout(60_000);
+describe('compiler/resources/service (chroot, sysvinit path) @integration', function () {
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   before(async () => {
     root = await chrootRoot();

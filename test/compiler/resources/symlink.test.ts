@@ -3,7 +3,7 @@ import { mkdir, readlink, symlink as makeSymlink, writeFile, readFile } from 'no
 import { symlink } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { type AbsolutePath, assertConverges, explain, local, planOf, runPlan, statuses, tempDir } from '../../support/plan-harness.ts';
-import { listTree } from '../../support/target-tree.ts';
+import { listTree } from '../../../testing/tree.ts';
 
 describe('compiler/resources/symlink', () => {
   let dir: AbsolutePath;

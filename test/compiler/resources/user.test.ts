@@ -2,16 +2,17 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { group, user } from '../../../index.ts';
+import { group, type UserProps, user } from '../../../index.ts';
 import { ValidationError } from '../../../compiler/errors.ts';
 import { assertConverges, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../../support/plan-harness.ts';
+import { patience } from '../../support/patience.ts';
 
 async function getent(root: string, database: string, key: string): Promise<string> {
   return (await execa('chroot', [root, 'getent', database, key], { reject: false })).stdout;
 }
 
-describe('compiler/resources/user (chroot)', function () {
-  this.timeout(60_000);
+describe('compiler/resources/user (chroot) @integration', function () {
+  this.timeout(patience(60_000));
   let root: ChrootRoot;
   before(async () => (root = await chrootRoot()));
   after(() => root?.dispose());
@@ -93,5 +94,10 @@ describe('compiler/resources/user (chroot)', function () {
       ValidationError,
       /user\(dave\)\.comment: must not contain control characters/,
     );
+  });
+
+  it('refuses the fields of an account with state absent (TypeScript refuses them already)', () => {
+    const absent = { name: 'dave', state: 'absent', uid: 1234 } as unknown as UserProps;
+    expect(() => planOf([user(absent)])).to.throw(ValidationError, /user\(dave\)\.uid: is not a known parameter with state "absent"/);
   });
 });

@@ -9,23 +9,81 @@ const read = (text: string) => readEc2Config(new YamlFile(text, '/inv/aws_ec2.ym
 const failure = (text: string) => thrown<BosunError>(() => read(text));
 
 describe('inventory/ec2/config', () => {
-  it('reads an Ansible aws_ec2 config, with defaults', () => {
+  it("reads an Ansible aws_ec2 config, with Ansible's defaults", () => {
     const config = read(
       'plugin: aws_ec2\nregions: [us-east-1, eu-west-1]\nfilters:\n  tag:Env: [prod, staging]\ncache: yes\ncache_timeout: 60\ncache_connection: /var/cache/inv\n',
     );
     expect(config.regions.map((r) => r.name)).to.deep.equal(['us-east-1', 'eu-west-1']);
-    expect(config.filters).to.deep.equal([
-      { name: 'tag:Env', values: ['prod', 'staging'] },
-      { name: 'instance-state-name', values: ['running', 'pending', 'stopping', 'stopped'] },
+    expect(config.includeFilters).to.deep.equal([
+      [
+        { name: 'tag:Env', values: ['prod', 'staging'] },
+        { name: 'instance-state-name', values: ['running', 'pending', 'stopping', 'stopped'] },
+      ],
     ]);
-    expect(config.hostnames.map((h) => h.source)).to.deep.equal([
-      'tag:Name',
-      'private-dns-name',
-      'private-ip-address',
-      'ip-address',
-      'instance-id',
+    expect(config.excludeFilters).to.deep.equal([]);
+    expect(config.hostnames).to.deep.equal([]);
+    expect(config).to.include({
+      cache: true,
+      cacheTtl: 60,
+      cacheDir: '/var/cache/inv',
+      leadingSeparator: true,
+      strict: false,
+      strictPermissions: true,
+      bosunDefaults: false,
+      maxAttempts: 3,
+      connectTimeout: 10,
+      readTimeout: 30,
+    });
+  });
+
+  it('reads include_filters, exclude_filters, hostnames forms, compose and groups', () => {
+    const config = read(
+      [
+        'plugin: amazon.aws.aws_ec2',
+        'regions: [us-east-1]',
+        'include_filters:',
+        '  - tag:Role: web',
+        '  - {tag:Role: db, instance-state-name: running}',
+        'exclude_filters:',
+        '  - tag:Env: legacy',
+        'hostnames:',
+        '  - tag:Role=web',
+        '  - name: private-ip-address',
+        '    prefix: tag:Name',
+        '  - dns-name',
+        'compose:',
+        '  ansible_host: private_ip_address',
+        '  port: 2222',
+        'groups:',
+        '  web: "\'web\' in tags.Role"',
+        'strict: true',
+        'connect_timeout: 2',
+        'read_timeout: 0.5',
+        'max_attempts: 5',
+        'bosun_defaults: yes',
+        '',
+      ].join('\n'),
+    );
+    const state = { name: 'instance-state-name', values: ['running', 'pending', 'stopping', 'stopped'] };
+    expect(config.includeFilters).to.deep.equal([
+      [{ name: 'tag:Role', values: ['web'] }, state],
+      [
+        { name: 'tag:Role', values: ['db'] },
+        { name: 'instance-state-name', values: ['running'] },
+      ],
     ]);
-    expect(config).to.include({ cache: true, cacheTtl: 60, cacheDir: '/var/cache/inv', leadingSeparator: true });
+    expect(config.excludeFilters).to.deep.equal([[{ name: 'tag:Env', values: ['legacy'] }, state]]);
+    expect(config.hostnames.map(({ at: _, ...rule }) => rule)).to.deep.equal([
+      { kind: 'preference', source: 'tag:Role=web' },
+      { kind: 'prefixed', name: 'private-ip-address', prefix: 'tag:Name', separator: '_' },
+      { kind: 'preference', source: 'dns-name' },
+    ]);
+    expect(config.compose.map((c) => [c.name, c.expression])).to.deep.equal([
+      ['ansible_host', 'private_ip_address'],
+      ['port', '2222'],
+    ]);
+    expect(config.groups.map((g) => [g.name, g.expression, g.at.line])).to.deep.equal([['web', "'web' in tags.Role", 17]]);
+    expect(config).to.include({ strict: true, connectTimeout: 2, readTimeout: 0.5, maxAttempts: 5, bosunDefaults: true });
   });
 
   const errors: [string, string, string][] = [
@@ -35,11 +93,45 @@ describe('inventory/ec2/config', () => {
       '/inv/aws_ec2.yml:3:1: region: unknown key in aws_ec2 config',
     ],
     [
-      'conditional groups',
-      'plugin: aws_ec2\nregions: [us-east-1]\ngroups:\n  web: "\'web\' in tags.Role"\n',
-      '/inv/aws_ec2.yml:3:1: groups: unknown key in aws_ec2 config (conditional groups are Jinja, which bosun does not evaluate; use keyed_groups)',
+      'a Jinja2 syntax error',
+      'plugin: aws_ec2\nregions: [us-east-1]\ngroups:\n  web: "tags.Role =="\n',
+      "/inv/aws_ec2.yml:4:3: groups.web: unexpected token: ) in 'tags.Role =='",
     ],
-    ['no regions', 'plugin: aws_ec2\nfilters: {}\n', '/inv/aws_ec2.yml: regions: give at least one region (e.g. regions: [us-east-1])'],
+    [
+      'a filter bosun lacks',
+      'plugin: aws_ec2\nregions: [us-east-1]\ncompose:\n  sg: security_groups | json_query("[].group_id")\n',
+      `/inv/aws_ec2.yml:4:3: compose.sg: filter 'json_query' is not available in bosun (in 'security_groups | json_query("[].group_id")')`,
+    ],
+    [
+      'a Jinja2 hostnames entry with a bad filter',
+      'plugin: aws_ec2\nregions: [us-east-1]\nhostnames:\n  - "{{ tags.Name | slugify }}"\n',
+      "/inv/aws_ec2.yml:4:5: hostnames: filter 'slugify' is not available in bosun (in '{{ tags.Name | slugify }}')",
+    ],
+    [
+      'a hostnames mapping without a name',
+      'plugin: aws_ec2\nregions: [us-east-1]\nhostnames:\n  - prefix: tag:Name\n',
+      "/inv/aws_ec2.yml:4:5: hostnames.name: a hostnames mapping needs a 'name'",
+    ],
+    [
+      'a misspelt hostnames filter',
+      'plugin: aws_ec2\nregions: [us-east-1]\nhostnames:\n  - public-dns-name\n',
+      "/inv/aws_ec2.yml:4:5: hostnames: 'public-dns-name' is not a DescribeInstances filter name (did you mean dns-name or private-dns-name?)",
+    ],
+    [
+      'allow_duplicated_hosts',
+      'plugin: aws_ec2\nregions: [us-east-1]\nallow_duplicated_hosts: true\n',
+      '/inv/aws_ec2.yml:3:1: allow_duplicated_hosts: cannot be true: bosun gives each instance exactly one host name',
+    ],
+    [
+      'a templated credential',
+      "plugin: aws_ec2\nregions: [us-east-1]\naws_profile: \"{{ lookup('env', 'AWS_PROFILE') }}\"\n",
+      '/inv/aws_ec2.yml:3:1: aws_profile: is a Jinja2 template; bosun does not template credentials: set them in the environment',
+    ],
+    [
+      'a zero read timeout',
+      'plugin: aws_ec2\nregions: [us-east-1]\nread_timeout: 0\n',
+      '/inv/aws_ec2.yml:3:1: read_timeout: must be a number of seconds > 0, got number 0',
+    ],
     [
       'a misspelt region',
       'plugin: aws_ec2\nregions:\n  - us-east1\n',
@@ -54,16 +146,6 @@ describe('inventory/ec2/config', () => {
       'a keyed group without key',
       'plugin: aws_ec2\nregions: [us-east-1]\nkeyed_groups:\n  - prefix: role\n',
       '/inv/aws_ec2.yml:4:5: keyed_groups.key: is required',
-    ],
-    [
-      'Jinja in a key',
-      'plugin: aws_ec2\nregions: [us-east-1]\nkeyed_groups:\n  - key: tags.Role | lower\n',
-      "/inv/aws_ec2.yml:4:5: keyed_groups.key: 'tags.Role | lower' is not a variable path (like tags.Role or tags['a:b']) or a quoted string; bosun does not evaluate Jinja",
-    ],
-    [
-      'an unknown hostname source',
-      'plugin: aws_ec2\nregions: [us-east-1]\nhostnames:\n  - public-name\n',
-      "/inv/aws_ec2.yml:4:5: hostnames: unknown hostname source 'public-name' (tag:KEY, private-dns-name, private-ip-address, ip-address, dns-name, instance-id)",
     ],
     [
       'a filter given a mapping',
