@@ -64,6 +64,11 @@ export interface StepDiff {
    * only the current size, and the diff says whether and how the size changes.
    */
   readonly binary?: { readonly size: number };
+  /**
+   * The desired content is over the diff cap, of this many bytes: it is not carried here (a
+   * large content is held once, by its payload), and the diff gives only the sizes.
+   */
+  readonly size?: number;
 }
 
 export type { StepStatus } from './protocol.ts';

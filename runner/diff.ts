@@ -20,12 +20,12 @@ export function renderDiff(diff: StepDiff, evidence: DiffEvidence, secrets: read
     const now = evidence.size === undefined ? 'new file' : `${evidence.size} bytes now`;
     return `--- ${evidence.size === undefined ? '/dev/null' : diff.path}\n+++ ${diff.path}\n(binary content: ${now}, ${diff.binary.size} bytes wanted)\n`;
   }
-  const desiredBytes = diff.desired === undefined ? undefined : byteLength(diff.desired, cap);
+  const desiredBytes = diff.desired === undefined ? diff.size : byteLength(diff.desired, cap);
   const currentTooLarge = evidence.size !== undefined && evidence.size > cap;
   if (currentTooLarge || (desiredBytes !== undefined && desiredBytes > cap)) {
     const current = evidence.size === undefined ? 'no file' : `${evidence.size} bytes`;
     const wanted =
-      desiredBytes === undefined ? 'computed on the host' : `${diff.desired === undefined ? '?' : byteLength(diff.desired)} bytes`;
+      desiredBytes === undefined ? 'computed on the host' : `${diff.desired === undefined ? desiredBytes : byteLength(diff.desired)} bytes`;
     return `--- ${diff.path}\n+++ ${diff.path}\n(current: ${current}; new: ${wanted}: over the ${cap} bytes a diff shows)\n`;
   }
   const after = diff.desired ?? evidence.after ?? '';

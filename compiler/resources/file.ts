@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { type Payload, payload, payloadMatches, payloadOut } from '../payload.ts';
+import { DIFF_CAP_BYTES } from '../protocol.ts';
 import { quote } from '../quote.ts';
 import { Secret } from '../secret.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
@@ -89,7 +90,9 @@ export interface ContentSpec {
  */
 export function contentStep(spec: ContentSpec): Step {
   const { path, data, wanted } = spec;
-  const text = spec.sensitive ? undefined : data.text;
+  // Content over the diff cap is never diffed: it is not decoded as text either (no copy of a large file).
+  const large = data.size > DIFF_CAP_BYTES;
+  const text = spec.sensitive || large ? undefined : data.text;
   const tmp = code('"$_bosun_tmp"');
   return {
     name: `${spec.resource} ${path}`,
@@ -108,13 +111,14 @@ export function contentStep(spec: ContentSpec): Step {
       path,
       sensitive: spec.sensitive,
       ...(text !== undefined && { desired: text }),
-      ...(!spec.sensitive && text === undefined && { binary: { size: data.size } }),
+      ...(!spec.sensitive && large && { size: data.size }),
+      ...(!spec.sensitive && !large && text === undefined && { binary: { size: data.size } }),
       probe: contentProbe(path, spec.sensitive, text === undefined),
     },
   };
 }
 
-/** What check mode sends back for a diff: nothing (sensitive), the size (binary), or the content. */
+/** What check mode sends back for a diff: nothing (sensitive), the size (binary, or content over the cap), or the content. */
 function contentProbe(path: string, sensitive: boolean, binary: boolean): Shell {
   if (sensitive) return code(':');
   return binary ? sh`if [ -f ${path} ]; then _bosun_size "$_bosun_step" "$(wc -c <${path})"; fi` : currentContentProbe(path);

@@ -195,7 +195,10 @@ describe('runner/run-host', () => {
         `--- ${dir}/big\n+++ ${dir}/big\n(current: 70000 bytes; new: 6 bytes: over the 65536 bytes a diff shows)\n`,
       );
       expect(frames.join('\n')).to.contain('"t":"size"').and.not.to.contain('"t":"before"');
-      const large = await runPlan(planOf([file({ path: `${dir}/new`, content: 'y'.repeat(70_000) })]), local, 'check');
+      const largePlan = planOf([file({ path: `${dir}/new`, content: 'y'.repeat(70_000) })]);
+      // The plan holds a large content once, by its payload: its diff carries only the size.
+      expect(largePlan.steps[0]!.diff).to.include({ size: 70_000 }).and.not.to.have.property('desired');
+      const large = await runPlan(largePlan, local, 'check');
       expect(large.steps[0]!.diff).to.equal(
         `--- ${dir}/new\n+++ ${dir}/new\n(current: no file; new: 70000 bytes: over the 65536 bytes a diff shows)\n`,
       );
