@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bosun, log } from '../command.ts';
+import { bosun, log, warmUp } from '../command.ts';
 import { fleetFiles, onHost } from '../fleet-runs.ts';
 import { withFleet } from '../fleets.ts';
 import { BYTES_FILE } from '../playbooks/bytes.ts';
@@ -18,6 +18,7 @@ export async function bytes(): Promise<Section> {
   const mibs = sizes('BENCH_MB', [1, 10, 100]);
   await withFleet(1, 'bb-', async (fleet) => {
     const files = await fleetFiles(fleet);
+    await warmUp('bench/playbooks/bytes.ts', files.inventory);
     const json = join(fleet.dir, 'bench.json');
     for (let round = 0; round < repeats(); round += 1) {
       for (const mib of mibs) {

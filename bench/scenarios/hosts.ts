@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bosun, log } from '../command.ts';
+import { bosun, log, warmUp } from '../command.ts';
 import { ansible, type BenchFleet, type FleetFiles, fleetFiles, floor } from '../fleet-runs.ts';
 import { withFleet } from '../fleets.ts';
 import { loadRange, median, ratio, type Sample, secs, secsSpread, table } from '../stats.ts';
@@ -19,6 +19,8 @@ export async function hosts(): Promise<Section> {
   for (const n of sizes('BENCH_HOSTS', [10, 30, 100])) {
     await withFleet(n, `bh${n}-`, async (fleet, kind) => {
       const files = await fleetFiles(fleet);
+      await warmUp('playbooks/baseline.ts', files.inventory);
+    await warmUp('playbooks/baseline.ts', files.inventory);
       const key = (what: string) => `${n} ${what}`;
       const check = ['check', 'playbooks/baseline.ts', '-i', files.inventory, '-F', files.sshConfig, '--forks', String(n)];
       const apply = ['apply', ...check.slice(1)];

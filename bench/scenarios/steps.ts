@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bosun, log } from '../command.ts';
+import { bosun, log, warmUp } from '../command.ts';
 import { fleetFiles, onHost } from '../fleet-runs.ts';
 import { withFleet } from '../fleets.ts';
 import { FILES_ROOT } from '../playbooks/files.ts';
@@ -19,6 +19,7 @@ export async function steps(): Promise<Section> {
   const counts = sizes('BENCH_STEPS', [100, 1000, 10000]);
   await withFleet(1, 'bs-', async (fleet) => {
     const files = await fleetFiles(fleet);
+    await warmUp('bench/playbooks/files.ts', files.inventory);
     const host = fleet.hosts[0]!;
     const json = join(fleet.dir, 'bench.json');
     for (let round = 0; round < repeats(); round += 1) {
