@@ -20,7 +20,6 @@ export async function hosts(): Promise<Section> {
     await withFleet(n, `bh${n}-`, async (fleet, kind) => {
       const files = await fleetFiles(fleet);
       await warmUp('playbooks/baseline.ts', files.inventory);
-    await warmUp('playbooks/baseline.ts', files.inventory);
       const key = (what: string) => `${n} ${what}`;
       const check = ['check', 'playbooks/baseline.ts', '-i', files.inventory, '-F', files.sshConfig, '--forks', String(n)];
       const apply = ['apply', ...check.slice(1)];
