@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { constants } from 'node:os';
 import { BosunError, ValidationError } from '../compiler/errors.ts';
 import type { Mode } from '../compiler/plan.ts';
@@ -96,7 +93,6 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
   const key = saved?.key ?? (options.out === undefined ? undefined : await planKey());
   const human: HumanOutput = { write: io.stdout, color: io.isTTY, diff: options.diff, verbosity: options.verbosity };
   const becomePassword: Secret | undefined = options.askBecomePass ? secret(await promptSecret('BECOME password: ')) : undefined;
-  const controlDir = await mkdtemp(join(tmpdir(), 'bosun-ssh-'));
   const progress = new Progress({ write: io.stdout }, { isTTY: io.isTTY, total: targets.length });
   const interrupt = io.signal ?? new AbortController().signal;
   try {
@@ -109,7 +105,8 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
           acceptNewHostKeys: options.acceptNewHostKeys,
           ...(options.sshConfig !== undefined && { sshConfigFile: options.sshConfig }),
           ...(becomePassword !== undefined && { becomePassword }),
-          controlDir,
+          // One session per host per run: a multiplexing master would only add ssh processes.
+          multiplex: false,
         });
         try {
           return await runHost(target.plan, target.rendered, transport, {
@@ -170,7 +167,7 @@ export async function runPlaybook(playbookPath: string, mode: Mode, options: Run
       await writeSavedPlan(options.out, savedPlan(playbookPath, options, targets, key));
     return code;
   } finally {
-    await rm(controlDir, { recursive: true, force: true });
+    progress.finish();
   }
 }
 

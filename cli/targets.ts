@@ -1,3 +1,4 @@
+import { CompileMemo } from '../compiler/compile-memo.ts';
 import { compilePlan } from '../compiler/compile-plan.ts';
 import { BosunError } from '../compiler/errors.ts';
 import type { Plan } from '../compiler/plan.ts';
@@ -46,14 +47,16 @@ export function resolveTargets(
   }
   // One reader for the whole run: a role's local files are read once, however many hosts it targets.
   const files = diskFiles();
+  // Hosts with the same roles share their compiled steps and their script.
+  const memo = new CompileMemo();
   const compiled = [...byHost.values()].map(({ host, plays }) =>
-    forHost(host, () => ({ host, plays, full: compilePlan(host, plays, { files }), become: becomeOf(host, plays) })),
+    forHost(host, () => ({ host, plays, full: compilePlan(host, plays, { files, memo }), become: becomeOf(host, plays) })),
   );
   assertSelectionMatches(
     compiled.map((each) => each.full),
     options,
   );
-  return compiled.map(({ full, ...target }) => forHost(target.host, () => rendered({ ...target, plan: selectSteps(full, options) })));
+  return compiled.map(({ full, ...target }) => forHost(target.host, () => rendered({ ...target, plan: selectSteps(full, options) }, memo)));
 }
 
 /**
@@ -68,8 +71,9 @@ export function withoutSteps(targets: readonly Target[], declined: ReadonlySet<s
   );
 }
 
-function rendered(target: Omit<Target, 'rendered'>): Target {
-  return { ...target, rendered: renderPlan(target.plan) };
+function rendered(target: Omit<Target, 'rendered'>, memo?: CompileMemo): Target {
+  const render = () => renderPlan(target.plan);
+  return { ...target, rendered: memo === undefined ? render() : memo.rendered(target.plan, render) };
 }
 
 /** Runs `make` for a host; a compile error that names no host gets this one's name. */

@@ -5,6 +5,7 @@ import { checkRoles } from './playbook-check.ts';
 import { userFrame } from './user-frame.ts';
 import type { Plan } from './plan.ts';
 import type { Play } from './playbook.ts';
+import type { CompileMemo } from './compile-memo.ts';
 import { compileResource } from './resource.ts';
 import type { HandlerStep, Step } from './step.ts';
 
@@ -15,6 +16,11 @@ export interface CompileOptions {
    * the caller: the compiler does no I/O. Without it, such a resource is a compile error.
    */
   readonly files?: LocalFiles;
+  /**
+   * Work shared with the other hosts of the same compile (a resource compiled once for all).
+   * One memo goes with one `files`: a step it holds was compiled from that reader's files.
+   */
+  readonly memo?: CompileMemo;
 }
 
 /**
@@ -31,24 +37,31 @@ export function compilePlan(host: Host, plays: readonly Play[], options: Compile
     const roles = typeof play.roles === 'function' ? checkRoles(rolesFor(play, host), `${where}(${host.name})`) : play.roles;
     for (const role of roles) {
       for (const [index, resource] of role.resources.entries()) {
-        for (const compiled of located(() => compileResource(resource, files), `role ${JSON.stringify(role.name)}: resources[${index}]`)) {
-          steps.push({ ...withRoleTags(compiled, role.tags), play: play.name, role: role.name });
-        }
+        const compile = (): readonly Step[] =>
+          located(() => compileResource(resource, files), `role ${JSON.stringify(role.name)}: resources[${index}]`).map((compiled) => ({
+            ...withRoleTags(compiled, role.tags),
+            play: play.name,
+            role: role.name,
+          }));
+        steps.push(...(options.memo === undefined ? compile() : options.memo.steps(play, role, resource, compile)));
       }
       for (const handler of role.handlers ?? []) {
         if (handlers.some((known) => known.handler === handler.name)) continue;
-        const [step, ...more] = compileResource(handler.resource, files);
-        if (step === undefined || more.length > 0)
-          throw new ValidationError(
-            `handler ${JSON.stringify(handler.name)}: resource`,
-            'must be a resource of one step (a copied directory tree is one step per entry)',
-          );
-        if (step.flushHandlers === true)
-          throw new ValidationError(`handler ${JSON.stringify(handler.name)}: resource`, 'a handler cannot flush handlers');
-        // A handler runs at the end, when every step has run: there is nothing left for it to notify.
-        if (step.notify.length > 0)
-          throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
-        handlers.push({ ...step, handler: handler.name });
+        const compile = (): HandlerStep => {
+          const [step, ...more] = compileResource(handler.resource, files);
+          if (step === undefined || more.length > 0)
+            throw new ValidationError(
+              `handler ${JSON.stringify(handler.name)}: resource`,
+              'must be a resource of one step (a copied directory tree is one step per entry)',
+            );
+          if (step.flushHandlers === true)
+            throw new ValidationError(`handler ${JSON.stringify(handler.name)}: resource`, 'a handler cannot flush handlers');
+          // A handler runs at the end, when every step has run: there is nothing left for it to notify.
+          if (step.notify.length > 0)
+            throw new ValidationError(`handler ${JSON.stringify(handler.name)}: notify`, 'a handler cannot notify handlers');
+          return { ...step, handler: handler.name };
+        };
+        handlers.push(options.memo === undefined ? compile() : options.memo.handler(handler, compile));
       }
     }
   }

@@ -30,6 +30,25 @@ export const OUTPUT_CAP_BYTES = 16384;
 /** How much of one part of a patch script the host sends back (its tail): an upgrade's transcript, a package list. */
 export const PATCH_PART_CAP_BYTES = 1 << 20;
 
+/**
+ * Payloads (file contents) up to this size travel inside the script, defined once next to
+ * their step; larger ones are data sections: the host compares them by sha256 and asks for
+ * their bytes (`need`) only when a step writes them, so each byte crosses once, and only
+ * when it is needed.
+ */
+export const INLINE_PAYLOAD_MAX_BYTES = 4096;
+/** The script's descriptor for frames from anywhere (inside a check, stdout is /dev/null; inside an apply, captured). */
+export const FRAME_FD = 7;
+/** The script's descriptor for the data sections the runner sends on the session's stdin, after the script. */
+export const DATA_FD = 8;
+/**
+ * What the runner sends after a data section once the host says it `got` it: the host reads
+ * it back to know the section arrived whole (a short read means the session's stdin closed).
+ */
+export function payloadAck(sha256: string): string {
+  return `ok ${sha256}\n`;
+}
+
 /** The type of one field of a frame: numbers are printed bare, strings inside quotes (never escaped: callers pass safe text). */
 type FieldType = 'number' | 'string';
 
@@ -56,6 +75,10 @@ export const FRAMES = {
   attrs: { i: 'number', b64: 'string' },
   /** Base64 of a step's output: its apply's tail (sent when there is any, and always when it failed), or why a check found it cannot be applied. */
   output: { i: 'number', b64: 'string' },
+  /** The host asks for the bytes of data section `p` (its sha256): the runner sends them on stdin. */
+  need: { p: 'string' },
+  /** The host read data section `p`: the runner acknowledges it on stdin (`payloadAck`). */
+  got: { p: 'string' },
   /** The script reached its end: a session without it failed, whatever its exit code. */
   end: {},
   /**

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
+import { dataSections, inlineDefinitions, type Payload } from './payload.ts';
 import type { Plan } from './plan.ts';
 import { PRELUDE } from './prelude.ts';
-import { CANNOT_APPLY, CANNOT_TELL } from './protocol.ts';
 import { maskSecrets } from './secret.ts';
-import { code, lines, sh, type Shell } from './shell.ts';
+import { quote } from './quote.ts';
+import { code, lines, type Shell } from './shell.ts';
 import type { HandlerStep, Step } from './step.ts';
 
-/** A plan rendered for one host: the script, its hash, and the secrets printers must mask. */
+/** A plan rendered for one host: the script, its hash, the secrets printers must mask, and its data sections. */
 export interface RenderedPlan {
   readonly script: string;
   /**
@@ -16,156 +17,156 @@ export interface RenderedPlan {
    */
   readonly digest: string;
   readonly secrets: readonly string[];
+  /**
+   * The content the script names but does not carry, by sha256: the runner sends a section's
+   * bytes when the host asks for them (`need`). The script pins each by its sha256 and size.
+   */
+  readonly payloads: ReadonlyMap<string, Payload>;
 }
 
 /**
- * Renders a plan as one POSIX sh script, run as `sh -s check|apply`. The body is a
- * single function called on the last line, so a script cut short in transit is a
- * syntax error that runs nothing, never a truncated command.
+ * Renders a plan as one POSIX sh script, run as `sh -s check|apply`. The prelude defines the
+ * runtime once; then each step is a few top-level lines (its functions and one `_bosun_run`),
+ * so the host's shell runs the script as it reads it and holds one step at a time: its
+ * cost per step does not grow with the plan. Handlers are defined first, since pending
+ * ones run before any step and notified ones after the last.
+ *
+ * The script alone gives no protection against being cut short in transit; bosun's
+ * sessions run it through a command that first reads it whole and checks its end
+ * (runner/session-command.ts), so a truncated script runs nothing.
  */
 export function renderPlan(plan: Plan): RenderedPlan {
-  const handlerIndex = new Map(plan.handlers.map((handler, k) => [handler.handler, plan.steps.length + k]));
-  const handlers = plan.handlers.map((handler, k) => ({ handler, index: plan.steps.length + k }));
+  const first = plan.steps.length;
+  const handlerIndex = new Map(plan.handlers.map((handler, k) => [handler.handler, first + k]));
+  const sections = new Map<string, Payload>();
+  const handlers = plan.handlers.map((handler, k) => ({ handler, index: first + k, ...contentOf(handler, sections) }));
   const body = lines(
     PRELUDE,
-    ...plan.steps.map((step, i) => definitions(step, i)),
-    ...handlers.map(({ handler, index }) => definitions(handler, index)),
-    ...handlers.map(({ handler, index }) => runPending(handler, index)),
+    ...handlers.map(({ handler, index, payloads }) => handlerDefinitions(handler, index, payloads)),
+    ...handlers.map(({ handler, index, fetches }) => code(`_bosun_recall ${index} ${flags(handler, fetches)}`)),
     // A pending handler that fails again is reported, but must not stop the steps that may fix its cause.
     handlers.length === 0 ? undefined : code('_bosun_failed=0'),
-    ...plan.steps.map((step, i) => (step.flushHandlers ? renderFlush(i, handlers) : renderStep(step, i, 'step', handlerIndex))),
-    ...handlers.map(({ handler, index }) => renderHandler(handler, index)),
+    ...plan.steps.map((step, i) =>
+      step.flushHandlers ? flushLines(step, i, handlers) : stepLines(step, i, handlerIndex, contentOf(step, sections)),
+    ),
+    ...handlers.map(({ handler, index, fetches }) => code(`_bosun_finally ${index} ${flags(handler, fetches)}`)),
     code('_bosun_end'),
   );
   // SC2016: quoted user values often hold a literal `$`, which is the point of quoting them.
   // SC1112: likewise typographic quotes (‘ ’) inside a quoted value are the value, not a typo.
   // SC2088: and a quoted `~/…` is a literal tilde, not a home directory that failed to expand.
   // SC2235: checks are subshell functions on purpose, so their `exit 1` cannot end the script.
-  const header = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2088,SC2235\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n`;
-  const script = `${header}_bosun_main() {\n${body.text}\n}\n_bosun_main "$@"\n`;
+  // SC2317, SC2034: step functions and handler names are reached through _bosun_run by name, which shellcheck cannot follow.
+  const header = `#!/bin/sh\n# shellcheck disable=SC1112,SC2016,SC2034,SC2088,SC2235,SC2317\n# bosun plan, format ${plan.format}. Run as: sh -s check|apply\n`;
+  const script = `${header}${body.text}\n`;
+  // One flat string rather than a tree of thousands of pieces: a compile of a large fleet holds a
+  // script per host, and the pieces were half its memory and most of its garbage collection.
+  script.indexOf('\0');
   const secrets = [...new Set(body.secrets)];
-  return { script, digest: createHash('sha256').update(maskSecrets(script, secrets)).digest('hex'), secrets };
+  let digest: string | undefined;
+  return {
+    script,
+    // Hashed when first asked for (a report, a saved plan): hashing every script was a third of a large compile.
+    get digest(): string {
+      digest ??= createHash('sha256').update(maskSecrets(script, secrets)).digest('hex');
+      return digest;
+    },
+    secrets,
+    payloads: sections,
+  };
 }
 
 /** A comment line that cannot break out of the comment. */
-function comment(text: string): Shell {
-  return code(`# ${text.replace(/[\u0000-\u001f\u007f]/g, '?')}`);
+function comment(text: string): string {
+  return CONTROL.test(text) ? `# ${text.replace(CONTROLS, '?')}` : `# ${text}`;
 }
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROLS = /[\u0000-\u001f\u007f]/g;
 
-function definitions(step: Step, index: number): Shell {
-  if (step.flushHandlers) return comment(`${index}: ${step.name}`);
-  return lines(
-    comment(`${index}: ${step.name}`),
-    step.check && sh`_bosun_check_${code(String(index))}() (\n${step.check}\n)`,
-    sh`_bosun_apply_${code(String(index))}() {\n${step.apply}\n}`,
-    step.verify && sh`_bosun_verify_${code(String(index))}() (\n${step.verify}\n)`,
-    step.diff && sh`_bosun_diff_${code(String(index))}() (\n${step.diff.probe}\n)`,
-  );
-}
-
-/**
- * The check → apply → verify sequence of one step or handler. In apply mode, the
- * handlers a step notifies are recorded on the host before it acts (see `_bosun_intend`),
- * and its result is reported only after that: a session that dies at any point of the
- * step leaves no change whose handler is forgotten.
- */
-function renderStep(step: Step, index: number, role: 'step' | 'handler', handlers: ReadonlyMap<string, number>): Shell {
-  const i = code(String(index));
-  const notified = lines(
-    ...step.notify.map((name) => sh`_bosun_notify ${code(String(handlers.get(name)))}`),
-    role === 'handler' && 'handler' in step ? sh`_bosun_checking || _bosun_handled ${(step as HandlerStep).handler}` : undefined,
-  );
-  const notifiedOr = notified.text === '' ? code(':') : notified;
-  const check = step.check && sh`_bosun_check_${i} 3>&1 >/dev/null 2>&1 </dev/null; _bosun_rc=$?`;
-  const decide = check
-    ? sh`${check}
-  if [ "$_bosun_rc" -eq 0 ]; then _bosun_result ${i} ok${role === 'handler' ? sh`; ${notifiedOr}` : code('')}
-  elif [ "$_bosun_rc" -eq ${CANNOT_APPLY} ]; then _bosun_fail ${i} ${CANNOT_APPLY}
-  elif _bosun_checking; then ${inCheckMode(step, i, notifiedOr)}
-  else
-    ${applied(step, i, notifiedOr)}
-  fi`
-    : sh`if _bosun_checking; then ${inCheckMode(step, i, notifiedOr)}
-  else
-    ${applied(step, i, notifiedOr)}
-  fi`;
-  return sh`if _bosun_begin ${i} ${role}; then
-  ${decide}
-fi`;
-}
-
-/**
- * Check mode, once the check failed (or for a step without a check): what apply would
- * do. Known when the check could tell (would-change, with the diff probe) or the step
- * always acts; otherwise unknown. Either way the steps after it learn what it may create.
- */
-function inCheckMode(step: Step, i: Shell, notifiedOr: Shell): Shell {
-  const mayMake = mayMakeOf(step.makes);
-  if (step.check !== undefined) {
-    const diff = step.diff ? sh`_bosun_diff_${i} </dev/null; ` : code('');
-    return sh`${mayMake}; if [ "$_bosun_rc" -eq ${CANNOT_TELL} ]; then _bosun_result ${i} unknown; else ${diff}_bosun_result ${i} would-change; ${notifiedOr}; fi`;
+/** The content a step's code refers to, and whether it fetches any data section (which joins `sections`). */
+function contentOf(step: Step, sections: Map<string, Payload>): { payloads: readonly Payload[]; fetches: boolean } {
+  let payloads: Payload[] | undefined;
+  for (const piece of [step.check, step.apply, step.verify, step.diff?.probe]) {
+    if (piece?.payloads === undefined) continue;
+    // The same content is usually one object, used by the check and by the apply.
+    payloads ??= [];
+    for (const data of piece.payloads) if (!payloads.includes(data)) payloads.push(data);
   }
-  if (step.alwaysChanges === true) return sh`${mayMake}; _bosun_result ${i} would-change; ${notifiedOr}`;
-  return sh`${mayMake}; _bosun_result ${i} unknown`;
+  if (payloads === undefined) return NO_CONTENT;
+  const fetched = dataSections(payloads);
+  for (const data of fetched) sections.set(data.sha256, data);
+  return { payloads, fetches: fetched.length > 0 };
 }
+const NO_CONTENT = { payloads: [], fetches: false };
 
-/** Check mode: what the steps after a would-change step learn about what it may create. */
-function mayMakeOf(makes: readonly string[] | undefined): Shell {
-  if (makes === undefined) return code('_bosun_boundless=1');
-  return makes.length === 0 ? code(':') : sh`_bosun_may_make ${makes}`;
+/**
+ * What `_bosun_run` is told about a step: which functions it has (c, v, d), whether it always
+ * changes (w), whether it says what it may create (m), and whether it fetches data sections (p).
+ */
+function flags(step: Step, fetches: boolean): string {
+  let has = '';
+  if (step.check) has += 'c';
+  if (step.verify) has += 'v';
+  if (step.diff) has += 'd';
+  if (step.check === undefined && step.alwaysChanges === true) has += 'w';
+  if (step.makes) has += 'm';
+  if (fetches) has += 'p';
+  return has || '-';
 }
 
 /**
- * Apply mode: record the handlers, apply, verify, then report. A failed apply takes its
- * records back; a step that applied but did not converge keeps them (it changed something).
+ * A step's functions under the shared names (each step redefines them), the call that runs it,
+ * and its content's definitions and cleanup. Built as plain text: this runs once per step of
+ * every host, and a compile of a large fleet spends its time here.
  */
-function applied(step: Step, i: Shell, notifiedOr: Shell): Shell {
-  const verifyName = step.verify ? sh`_bosun_verify_${i}` : step.check && sh`_bosun_check_${i}`;
-  const verify = verifyName ? sh`${verifyName} >/dev/null 2>&1 </dev/null; _bosun_rc=$?` : code('_bosun_rc=0');
-  // A command substitution strips trailing newlines: the x after the output keeps them.
-  const run = sh`_bosun_point apply ${i}
-    _bosun_out=$(_bosun_live _bosun_apply_${i}; _bosun_rc=$?; echo x; exit "$_bosun_rc")
-    _bosun_rc=$?; _bosun_out=\${_bosun_out%x}
-    _bosun_point applied ${i}
-    if _bosun_applied ${i} "$_bosun_rc" "$_bosun_out"; then
-      ${verify}; _bosun_point verified ${i}
-      _bosun_verified ${i} "$_bosun_rc" && { ${notifiedOr}; }
-      _bosun_point reported ${i}`;
-  if (step.notify.length === 0) return sh`${run}\n    fi`;
-  return sh`_bosun_point intend ${i}
-    if _bosun_intend ${step.notify}; then
-    ${run}
-    else _bosun_withdraw; fi
-    else _bosun_unrecorded ${i}; fi`;
+function stepLines(
+  step: Step,
+  index: number,
+  handlers: ReadonlyMap<string, number>,
+  { payloads, fetches }: { payloads: readonly Payload[]; fetches: boolean },
+): Shell {
+  const content = payloads.length === 0 ? undefined : inlineDefinitions(payloads);
+  let text = comment(`${index}: ${step.name}`);
+  if (content !== undefined) text += `\n${content.define}`;
+  text += `\n${functionsText(step, '')}\n_bosun_run ${index} step ${flags(step, fetches)} ''`;
+  for (const name of step.notify) text += ` ${String(handlers.get(name))}`;
+  if (step.makes !== undefined && step.makes.length > 0) text += ` -- ${step.makes.map((path) => quote(path)).join(' ')}`;
+  if (content !== undefined) text += `\n${content.forget}`;
+  return { text, secrets: secretsOf(step), payloads: undefined };
+}
+
+/** The secrets a step's code carries (most carry none). */
+function secretsOf(step: Step): readonly string[] {
+  const pieces = [step.check, step.apply, step.verify, step.diff?.probe];
+  if (pieces.every((piece) => piece === undefined || piece.secrets.length === 0)) return [];
+  return pieces.flatMap((piece) => piece?.secrets ?? []);
+}
+
+function functionsText(step: Step, suffix: string): string {
+  let text = '';
+  if (step.check) text += `_bosun_c${suffix}() (\n${step.check.text}\n)\n`;
+  text += `_bosun_a${suffix}() {\n${step.apply.text}\n}`;
+  if (step.verify) text += `\n_bosun_v${suffix}() (\n${step.verify.text}\n)`;
+  if (step.diff) text += `\n_bosun_d${suffix}() (\n${step.diff.probe.text}\n)`;
+  return text;
 }
 
 /**
- * A handler an earlier run could not run (it failed, or the session died) runs
- * first, before any step; it runs again at the end only if notified again.
+ * A flush point (`flushHandlers`; skipped after a failure, like any other step): the handlers
+ * notified so far run here, and are forgotten, so they run again at the end only if notified
+ * again (their record on the host stays until they succeed, as at the end).
  */
-function runPending(handler: HandlerStep, index: number): Shell {
-  return sh`if _bosun_was_pending ${handler.handler}; then
-_bosun_pending_event ${code(String(index))}
-${renderStep(handler, index, 'handler', new Map())}
-fi`;
+function flushLines(step: Step, index: number, handlers: readonly { handler: HandlerStep; index: number; fetches: boolean }[]): Shell {
+  let text = `${comment(`${index}: ${step.name}`)}\n_bosun_flush ${index}`;
+  for (const each of handlers) text += ` ${each.index} ${flags(each.handler, each.fetches)}`;
+  return { text, secrets: [], payloads: undefined };
 }
 
-/**
- * Handlers run once, at the end, when notified: even after a failed step. At a flush point
- * they run early and are forgotten, so they run again at the end only if notified again
- * (their record on the host stays until they succeed, as at the end).
- */
-function renderHandler(handler: HandlerStep, index: number, flushed = false): Shell {
-  return sh`if _bosun_is_notified ${code(String(index))}; then
-${flushed ? sh`_bosun_unnotify ${code(String(index))}\n` : code('')}${renderStep(handler, index, 'handler', new Map())}
-fi`;
-}
-
-/** A flush point (a step skipped after a failure, like any other): the handlers notified so far run here. */
-function renderFlush(index: number, handlers: readonly { handler: HandlerStep; index: number }[]): Shell {
-  const i = code(String(index));
-  return sh`if _bosun_begin ${i} step; then
-_bosun_result ${i} ok
-${lines(...handlers.map((each) => renderHandler(each.handler, each.index, true)))}
-fi`;
+/** A handler's name and functions, under names of its own (suffix `_INDEX`): they stay until the end. */
+function handlerDefinitions(handler: HandlerStep, index: number, payloads: readonly Payload[]): Shell {
+  const content = payloads.length === 0 ? undefined : inlineDefinitions(payloads);
+  let text = `${comment(`${index}: handler ${handler.handler}: ${handler.name}`)}\n_bosun_hn${index}=${quote(handler.handler)}`;
+  if (content !== undefined) text += `\n${content.define}`;
+  text += `\n${functionsText(handler, `_${index}`)}`;
+  return { text, secrets: secretsOf(handler), payloads: undefined };
 }

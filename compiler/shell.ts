@@ -1,3 +1,4 @@
+import type { Payload } from './payload.ts';
 import { quote } from './quote.ts';
 import { Secret } from './secret.ts';
 
@@ -9,6 +10,11 @@ import { Secret } from './secret.ts';
 export interface Shell {
   readonly text: string;
   readonly secrets: readonly string[];
+  /**
+   * The payloads (file contents) this code refers to: the renderer defines the inline ones
+   * next to the step and the runner streams the others when the host asks (compiler/payload.ts).
+   */
+  readonly payloads?: readonly Payload[];
 }
 
 /** What may be interpolated into `sh`: values are quoted, Shell pieces are spliced as code. */
@@ -24,21 +30,40 @@ function isShell(value: unknown): value is Shell {
  */
 export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): Shell {
   let text = strings[0] ?? '';
-  const secrets: string[] = [];
-  values.forEach((value, index) => {
-    text += render(value, secrets) + (strings[index + 1] ?? '');
-  });
-  return { text, secrets };
+  // Most code carries no secret and no payload: their lists are made only when one turns up.
+  const carried: Carried = { secrets: undefined, payloads: undefined };
+  for (let index = 0; index < values.length; index += 1) {
+    text += render(values[index]!, carried) + (strings[index + 1] ?? '');
+  }
+  return shellOf(text, carried);
 }
 
-function render(value: ShellValue, secrets: string[]): string {
+interface Carried {
+  secrets: string[] | undefined;
+  payloads: Payload[] | undefined;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+// Every Shell has the same three fields (payloads often undefined): one object shape keeps property reads fast.
+function shellOf(text: string, carried: Carried): Shell {
+  return { text, secrets: carried.secrets ?? NONE, payloads: carried.payloads };
+}
+
+function carry(carried: Carried, piece: Shell): void {
+  if (piece.secrets.length > 0) carried.secrets = [...(carried.secrets ?? []), ...piece.secrets];
+  if (piece.payloads !== undefined && piece.payloads.length > 0) carried.payloads = [...(carried.payloads ?? []), ...piece.payloads];
+}
+
+function render(value: ShellValue, carried: Carried): string {
+  if (typeof value === 'string') return quote(value);
   if (isShell(value)) {
-    secrets.push(...value.secrets);
+    carry(carried, value);
     return value.text;
   }
-  if (Array.isArray(value)) return value.map((item) => render(item, secrets)).join(' ');
+  if (Array.isArray(value)) return value.map((item) => render(item, carried)).join(' ');
   if (value instanceof Secret) {
-    secrets.push(...value.maskedForms());
+    carried.secrets = [...(carried.secrets ?? []), ...value.maskedForms()];
     return quote(value.reveal(), 'secret');
   }
   return quote(String(value));
@@ -46,7 +71,7 @@ function render(value: ShellValue, secrets: string[]): string {
 
 /** Literal shell code written by bosun's own authors (never user input). */
 export function code(text: string): Shell {
-  return { text, secrets: [] };
+  return { text, secrets: NONE, payloads: undefined };
 }
 
 /** Joins pieces of code, one per line. */
@@ -56,8 +81,22 @@ export function lines(...pieces: readonly (Shell | undefined)[]): Shell {
 
 /** Joins pieces of code with a separator (a space by default), dropping absent ones. */
 export function join(pieces: readonly (Shell | undefined)[], separator = ' '): Shell {
-  const present = pieces.filter((piece): piece is Shell => piece !== undefined);
-  return { text: present.map((piece) => piece.text).join(separator), secrets: present.flatMap((piece) => piece.secrets) };
+  let text = '';
+  let first = true;
+  const carried: Carried = { secrets: undefined, payloads: undefined };
+  for (const piece of pieces) {
+    if (piece === undefined) continue;
+    text = first ? piece.text : text + separator + piece.text;
+    first = false;
+    carry(carried, piece);
+  }
+  return shellOf(text, carried);
+}
+
+/** The code with these payloads attached. */
+export function withPayloads(shell: Shell, payloads: readonly Payload[]): Shell {
+  if (payloads.length === 0) return shell;
+  return { text: shell.text, secrets: shell.secrets, payloads: [...(shell.payloads ?? []), ...payloads] };
 }
 
 /** Succeeds when every test does (`:` for none); each test is grouped in braces. */

@@ -69,6 +69,11 @@ export interface StepDiff {
    * current ones (an `attrs` frame), so a mode or owner change shows as a diff too.
    */
   readonly attributes?: string;
+  /**
+   * The desired content is over the diff cap, of this many bytes: it is not carried here (a
+   * large content is held once, by its payload), and the diff gives only the sizes.
+   */
+  readonly size?: number;
 }
 
 export type { StepStatus } from './protocol.ts';

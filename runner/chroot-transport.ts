@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endGroupOnAbort, streamSession } from './session.ts';
-import { sessionCommand } from './session-command.ts';
+import { framedScript, sessionCommand } from './session-command.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
 /** Runs the script inside a root filesystem: `chroot ROOT sh -s MODE watch` (image baking, tests). */
@@ -17,7 +17,8 @@ export class ChrootTransport implements Transport {
       return { exitCode: undefined, unreachable: true, reason: `no root filesystem with /bin/sh at ${this.root}`, stderr: '' };
     }
     const limit = request.timeoutMs === undefined ? undefined : Math.ceil(request.timeoutMs / 1000) + 1;
-    const child = execa('chroot', [this.root, 'sh', '-c', sessionCommand(request.mode, undefined, false, limit).text], {
+    const framed = framedScript(request.script);
+    const child = execa('chroot', [this.root, 'sh', '-c', sessionCommand(request.mode, undefined, false, framed, limit).text], {
       reject: false,
       buffer: false,
       cancelSignal: request.signal,
@@ -27,7 +28,7 @@ export class ChrootTransport implements Transport {
       detached: true,
     });
     endGroupOnAbort(child, request.signal);
-    const { scriptStarted: _started, ...outcome } = await streamSession(child, request, request.script);
+    const { scriptStarted: _started, ...outcome } = await streamSession(child, request, framed.input);
     return outcome;
   }
 }

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import type { Secret } from '../compiler/secret.ts';
 import type { Become } from '../compiler/host.ts';
 import { endGroupOnAbort, streamSession } from './session.ts';
-import { becomePreamble, sessionCommand } from './session-command.ts';
+import { becomePreamble, framedScript, sessionCommand } from './session-command.ts';
 import { sudoProblem } from './sudo-problem.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
@@ -26,9 +26,10 @@ export class LocalTransport implements Transport {
     const become = this.options.become?.enabled === true ? this.options.become : undefined;
     const password = become === undefined ? undefined : this.options.becomePassword?.reveal();
     const secrets = password === undefined ? [] : [password];
-    const input = (password === undefined ? '' : becomePreamble(password)) + request.script;
+    const framed = framedScript(request.script);
+    const input = (password === undefined ? '' : becomePreamble(password)) + framed.input;
     const limit = request.timeoutMs === undefined ? undefined : Math.ceil(request.timeoutMs / 1000) + 1;
-    const command = sessionCommand(request.mode, become, password !== undefined, limit);
+    const command = sessionCommand(request.mode, become, password !== undefined, framed, limit);
     const child = execa('sh', ['-c', command.text], { reject: false, buffer: false, cancelSignal: request.signal, detached: true });
     endGroupOnAbort(child, request.signal);
     const { scriptStarted, ...outcome } = await streamSession(child, request, input, secrets);

@@ -1,11 +1,19 @@
 import type { Mode, Plan } from '../compiler/plan.ts';
 import type { RenderedPlan } from '../compiler/render.ts';
 import { maskSecrets } from '../compiler/secret.ts';
-import { DID_NOT_CONVERGE, DIFF_CAP_BYTES, decodeData, type FrameEvent, ProtocolError, parseFrame } from '../compiler/protocol.ts';
+import {
+  DID_NOT_CONVERGE,
+  DIFF_CAP_BYTES,
+  decodeData,
+  type FrameEvent,
+  ProtocolError,
+  parseFrame,
+  payloadAck,
+} from '../compiler/protocol.ts';
 import type { HandlerStep, Step, StepStatus } from '../compiler/step.ts';
 import { renderDiff, type DiffEvidence } from './diff.ts';
 import type { HostResult, HostStatus, StepResult } from './results.ts';
-import type { Transport } from './transport.ts';
+import type { SessionInput, Transport } from './transport.ts';
 
 export interface RunHostOptions {
   readonly mode: Mode;
@@ -38,11 +46,16 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   let facts: Record<string, string> | undefined;
   let ended = false;
   let broken: string | undefined;
-  // Settled once the end frame is read: until then the transport holds the script's stdin open.
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
+  // The data sections the script asks for, sent one after the other, in the order asked.
+  let input: SessionInput | undefined;
+  let sending: Promise<void> = Promise.resolve();
+  const send = (pieces: () => Iterable<Uint8Array | string>): void => {
+    const channel = input;
+    if (channel === undefined) return;
+    sending = sending.then(async () => {
+      for (const piece of pieces()) await channel.write(piece);
+    });
+  };
   const mask = (text: string): string => maskSecrets(text, rendered.secrets);
   // Log arrives in chunks and is passed on in whole lines, so that no secret is split past the mask; a
   // secret of several lines is masked line by line too, as its lines arrive one at a time.
@@ -103,6 +116,17 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
         options.onStep?.(result);
         break;
       }
+      case 'need':
+      case 'got': {
+        const data = rendered.payloads.get(event.p);
+        // Only what this host's own script names: anything else is the protocol broken.
+        if (data === undefined) {
+          broken ??= `the script asked for content it does not name: ${line}`;
+          break;
+        }
+        send(event.t === 'need' ? () => data.chunks() : () => [payloadAck(data.sha256)]);
+        break;
+      }
       case 'end':
         ended = true;
         break;
@@ -143,16 +167,15 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   const outcome = await transport.run({
     script: rendered.script,
     mode: options.mode,
-    onLine: (line) => {
-      onLine(line);
-      if (ended) finish();
-    },
+    onLine,
     onStderr: (text) => log(text),
-    finished,
+    onInput: (channel) => {
+      input = channel;
+    },
     ...(signal && { signal }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });
-  finish();
+  await sending.catch(() => undefined);
   log('', true);
   const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.digest, ...(facts && { facts }) };
   if (broken !== undefined) return { ...base, status: 'failed', reason: mask(`protocol error: ${broken}`) };

@@ -1,13 +1,13 @@
 import type { Result, ResultPromise } from 'execa';
 import { maskSecrets } from '../compiler/secret.ts';
-import type { RunOutcome, RunRequest } from './transport.ts';
+import type { RunOutcome, RunRequest, SessionInput } from './transport.ts';
 
 /** What a session ended with, and whether the script got as far as printing a line. */
 export type SessionOutcome = RunOutcome & { readonly scriptStarted: boolean };
 
 /**
- * Feeds `input` to a child's stdin and keeps it open until the run is finished (or the
- * child is gone); feeds its stdout to `onLine` line by line as it arrives and its stderr
+ * Feeds `input` to a child's stdin and keeps it open until the child is gone, handing the
+ * rest of stdin to `request.onInput`; feeds its stdout to `onLine` line by line as it arrives and its stderr
  * to `onStderr`; resolves with the exit code once the child is gone. Shared by the
  * process-based transports. `secrets` (a become password) are masked out of all
  * stderr; with secrets, stderr is passed on whole lines at a time, so that no
@@ -26,7 +26,7 @@ export async function streamSession(
   const passStderr = (text: string): void => {
     if (text !== '') request.onStderr?.(maskSecrets(text, secrets));
   };
-  feedInput(child, input, request.finished);
+  feedInput(child, input, request);
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
     pending += chunk;
@@ -63,25 +63,38 @@ export async function streamSession(
   };
 }
 
-/** Writes the input, then closes stdin once the run is finished (at once when nobody waits for that). */
-function feedInput(child: ResultPromise, input: string, finished: Promise<unknown> | undefined): void {
+/**
+ * Writes the input, then hands stdin on to the runner for what follows it; stdin closes only
+ * when the child is gone (the boot on the host ends the run when it closes earlier).
+ */
+function feedInput(child: ResultPromise, input: string, request: RunRequest): void {
   const stdin = child.stdin;
   if (stdin === null) return;
+  let gone = false;
   // A child that is already gone cannot take its input: that is its exit to report, not an error here.
-  stdin.on('error', () => {});
+  stdin.on('error', () => {
+    gone = true;
+  });
   stdin.write(input);
+  const channel: SessionInput = {
+    write: (chunk) =>
+      new Promise<void>((resolve) => {
+        if (gone || stdin.destroyed) return resolve();
+        if (stdin.write(chunk)) return resolve();
+        const settle = (): void => {
+          stdin.off('drain', settle);
+          stdin.off('close', settle);
+          resolve();
+        };
+        stdin.on('drain', settle);
+        stdin.on('close', settle);
+      }),
+  };
+  request.onInput?.(channel);
   const close = (): void => {
     stdin.end();
   };
-  if (finished === undefined) close();
-  else
-    void Promise.race([
-      finished,
-      child.then(
-        () => undefined,
-        () => undefined,
-      ),
-    ]).then(close, close);
+  child.then(close, close);
 }
 
 /** Why a session ended without an exit code of its own, in words; nothing when it has one. */

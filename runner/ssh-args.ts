@@ -19,10 +19,16 @@ export function sshArgs(connection: SshConnection, options: SshTransportOptions,
   // Host key checking stays on; accept-new still refuses a changed key.
   option('StrictHostKeyChecking', options.acceptNewHostKeys === true ? 'accept-new' : 'yes');
   if (options.knownHostsFile !== undefined) option('UserKnownHostsFile', options.knownHostsFile);
-  option('ControlMaster', 'auto');
-  option('ControlPersist', `${options.controlPersistSeconds ?? 60}s`);
-  // %C is a hash of local host, remote host, port and user: short enough for a socket path.
-  option('ControlPath', `${controlDir}/%C`);
+  if (options.multiplex === false) {
+    // Not even a master the user's ssh_config asks for: OpenSSH keeps the first value, this one.
+    option('ControlMaster', 'no');
+    option('ControlPath', 'none');
+  } else {
+    option('ControlMaster', 'auto');
+    option('ControlPersist', `${options.controlPersistSeconds ?? 60}s`);
+    // %C is a hash of local host, remote host, port and user: short enough for a socket path.
+    option('ControlPath', `${controlDir}/%C`);
+  }
   option('ConnectTimeout', options.connectTimeoutSeconds ?? 10);
   // A host that vanishes mid-run is noticed in about 45 s rather than never.
   option('ServerAliveInterval', 15);

@@ -23,6 +23,12 @@ export interface SshTransportOptions {
    * absent. Share one between the transports of a run.
    */
   readonly controlDir?: string;
+  /**
+   * Multiplex sessions over one master connection (ControlMaster), so that a check followed by an
+   * apply pays for one handshake. Default true. A run that opens one session per host (the CLI)
+   * turns it off: a master would only add processes (the master, its persisting copy, `ssh -O exit`).
+   */
+  readonly multiplex?: boolean;
   /** How long an idle master connection stays up (ControlPersist), in seconds; default 60. */
   readonly controlPersistSeconds?: number;
   /** ConnectTimeout in seconds; default 10. */

@@ -8,7 +8,7 @@ import { streamSession } from './session.ts';
 import { sshArgs } from './ssh-args.ts';
 import { diagnose } from './ssh-diagnosis.ts';
 import type { SshTransportOptions } from './ssh-options.ts';
-import { becomePreamble, sessionCommand } from './session-command.ts';
+import { becomePreamble, framedScript, sessionCommand } from './session-command.ts';
 import type { RunOutcome, RunRequest, Transport } from './transport.ts';
 
 export type { SshTransportOptions } from './ssh-options.ts';
@@ -37,9 +37,10 @@ export class SshTransport implements Transport {
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
     // The host's own limit starts after ours and ends a second later, so ours is the one reported.
     const hostLimitSeconds = timeoutMs === undefined ? undefined : Math.ceil(timeoutMs / 1000) + 1;
-    const command = sessionCommand(request.mode, this.#connection.become, withPassword, hostLimitSeconds);
+    const framed = framedScript(request.script);
+    const command = sessionCommand(request.mode, this.#connection.become, withPassword, framed, hostLimitSeconds);
     const args = [...sshArgs(this.#connection, this.#options, await this.#control()), command.text];
-    const input = (withPassword ? becomePreamble(password) : '') + request.script;
+    const input = (withPassword ? becomePreamble(password) : '') + framed.input;
 
     const timeout = this.#options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.#options.timeoutMs);
     const signals = [request.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
@@ -47,8 +48,9 @@ export class SshTransport implements Transport {
 
     // The multiplexing master holds the session's stdio (the client passed it over):
     // killing the client alone would leave the session running, so end the master too.
+    const multiplexed = this.#options.multiplex !== false;
     const controlDir = await this.#control();
-    const onAbort = () => void this.#exitMaster(controlDir);
+    const onAbort = () => void (multiplexed && this.#exitMaster(controlDir));
     cancelSignal?.addEventListener('abort', onAbort, { once: true });
 
     const child = execa(this.#options.sshProgram ?? 'ssh', args, {
@@ -82,7 +84,7 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.#controlDir === undefined) return;
     const dir = await this.#controlDir;
-    await this.#exitMaster(dir);
+    if (this.#options.multiplex !== false) await this.#exitMaster(dir);
     if (this.#ownsControlDir) await rm(dir, { recursive: true, force: true });
     this.#controlDir = undefined;
   }
@@ -99,6 +101,9 @@ export class SshTransport implements Transport {
     if (this.#controlDir === undefined) {
       if (this.#options.controlDir !== undefined) {
         this.#controlDir = Promise.resolve(this.#options.controlDir);
+      } else if (this.#options.multiplex === false) {
+        // Without multiplexing there are no sockets: no directory to make.
+        this.#controlDir = Promise.resolve('');
       } else {
         // mkdtemp makes the directory 0700: nobody else may reach our sockets.
         this.#ownsControlDir = true;

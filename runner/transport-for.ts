@@ -12,6 +12,8 @@ export interface TransportSettings {
   readonly becomePassword?: Secret;
   readonly timeoutMs?: number;
   readonly controlDir?: string;
+  /** Multiplex SSH sessions (SshTransportOptions.multiplex); default true. */
+  readonly multiplex?: boolean;
 }
 
 /** The transport for a host, from its connection, whether it runs under sudo, and the run's settings. */
@@ -35,6 +37,7 @@ export function transportFor(host: Host, become: Become, settings: TransportSett
           ...(settings.becomePassword !== undefined && { becomePassword: settings.becomePassword }),
           ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
           ...(settings.controlDir !== undefined && { controlDir: settings.controlDir }),
+          ...(settings.multiplex !== undefined && { multiplex: settings.multiplex }),
         },
       );
     }

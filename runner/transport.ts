@@ -2,8 +2,10 @@ import type { Mode } from '../compiler/plan.ts';
 
 /**
  * Runs one rendered script on one host in one session: the script travels on the
- * session's stdin to `sh -s MODE`; framed result lines come back on stdout.
- * Transports know nothing of plans or steps.
+ * session's stdin to `sh -s MODE` (through the boot of runner/session-command.ts, which
+ * holds it whole before it runs); framed result lines come back on stdout, and whatever the
+ * runner writes on `onInput`'s channel follows the script on stdin (the data sections the
+ * script asks for). Transports know nothing of plans or steps.
  */
 export interface Transport {
   run(request: RunRequest): Promise<RunOutcome>;
@@ -24,12 +26,18 @@ export interface RunRequest {
   /** The per-host time limit, also enforced on the host where the transport can (a lost session still ends). */
   readonly timeoutMs?: number;
   /**
-   * Settles when the runner has read the whole run (the script's `end` frame). Until then the
-   * transport keeps the script's stdin open: the script's watchdog (`sh -s MODE watch`) stops
-   * the run on the host when stdin closes early, because the runner was interrupted or died
-   * or the connection was lost. Without it, stdin closes once the script is sent.
+   * Called once, as the session starts, with the channel to the script's data fd: bytes
+   * written there reach the script after the script itself, in order. The session's stdin
+   * stays open until the session ends: on the host, stdin closing early (the runner
+   * interrupted or killed, the connection lost) ends the run.
    */
-  readonly finished?: Promise<unknown>;
+  readonly onInput?: (input: SessionInput) => void;
+}
+
+/** The rest of a session's stdin, after the script. */
+export interface SessionInput {
+  /** Writes bytes; resolves once they are handed on (so a large section is streamed, never buffered whole). */
+  write(chunk: Uint8Array | string): Promise<void>;
 }
 
 export interface RunOutcome {

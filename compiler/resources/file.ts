@@ -98,7 +98,9 @@ export interface ContentSpec {
  */
 export function contentStep(spec: ContentSpec): Step {
   const { path, data, wanted } = spec;
-  const text = spec.sensitive ? undefined : utf8Text(data.bytes);
+  // Content over the diff cap is never diffed: it is not decoded as text either (no copy of a large file).
+  const large = data.size > DIFF_CAP_BYTES;
+  const text = spec.sensitive || large ? undefined : data.text;
   const tmp = code('"$_bosun_tmp"');
   const attributes = attributeLines(wanted);
   const probe = contentProbe(path, spec.sensitive, text === undefined);
@@ -119,21 +121,15 @@ export function contentStep(spec: ContentSpec): Step {
       path,
       sensitive: spec.sensitive,
       ...(text !== undefined && { desired: text }),
-      ...(!spec.sensitive && text === undefined && { binary: { size: data.bytes.length } }),
+      ...(!spec.sensitive && large && { size: data.size }),
+      ...(!spec.sensitive && !large && text === undefined && { binary: { size: data.size } }),
       ...(attributes !== undefined && { attributes }),
       probe: attributes === undefined ? probe : lines(probe, attributesProbe(path, wanted)),
     },
   };
 }
 
-/** The bytes as text when they are UTF-8 without NUL (what a line diff can show), else undefined. */
-function utf8Text(bytes: Uint8Array): string | undefined {
-  const buffer = Buffer.from(bytes);
-  const text = buffer.toString('utf8');
-  return !buffer.includes(0) && Buffer.from(text, 'utf8').equals(buffer) ? text : undefined;
-}
-
-/** What check mode sends back for a diff: nothing (sensitive), the size (binary), or the content. */
+/** What check mode sends back for a diff: nothing (sensitive), the size (binary, or content over the cap), or the content. */
 function contentProbe(path: string, sensitive: boolean, binary: boolean): Shell {
   if (sensitive) return code(':');
   return binary ? sh`if [ -f ${path} ]; then _bosun_size "$_bosun_step" "$(wc -c <${path})"; fi` : currentContentProbe(path);
@@ -151,12 +147,9 @@ export function placeable(path: string): Shell {
   );
 }
 
-/** Emits the current content of `path` (capped) and its size, for a diff. */
+/** Emits the size of the current file at `path`, and its content when within the diff cap (DIFF_CAP_BYTES), for a diff. */
 export function currentContentProbe(path: string): Shell {
-  return sh`if [ -f ${path} ]; then
-  _bosun_size "$_bosun_step" "$(wc -c <${path})"
-  head -c ${DIFF_CAP_BYTES} ${path} | _bosun_data before "$_bosun_step"
-fi`;
+  return sh`_bosun_before ${path}`;
 }
 
 /**
@@ -168,7 +161,9 @@ export function writeAtomically(path: string, fill: Shell, setAttributes: Shell,
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   return lines(
     sh`_bosun_tmp=$(mktemp ${dir}/.bosun.XXXXXX) || exit 1`,
-    code(`trap 'rm -f "$_bosun_tmp"' EXIT HUP INT TERM`),
+    // PIPE too: a session ended while the apply runs leaves its output nowhere to go, and the shell's
+    // own "Terminated" notice on that pipe must not kill it before the temp file is gone.
+    code(`trap 'rm -f "$_bosun_tmp"' EXIT HUP INT TERM PIPE`),
     sh`${fill} || exit 1`,
     setAttributes,
     validate && sh`${validate} || { printf 'bosun: validation refused the new content of %s\\n' ${path} >&2; exit 1; }`,

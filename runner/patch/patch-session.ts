@@ -43,10 +43,6 @@ export async function runPatchSession(script: PatchScript, transport: Transport,
   let facts: PatchSession['facts'];
   let ended = false;
   let broken: string | undefined;
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
   const mask = (text: string): string => maskSecrets(text, script.secrets);
   const onLine = (line: string): void => {
     let event: FrameEvent | undefined;
@@ -74,16 +70,11 @@ export async function runPatchSession(script: PatchScript, transport: Transport,
   const outcome = await transport.run({
     script: script.script,
     mode: options.mode,
-    onLine: (line) => {
-      onLine(line);
-      if (ended) finish();
-    },
+    onLine,
     onStderr: (text) => options.onLog?.(mask(text)),
-    finished,
     ...(signal && { signal }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });
-  finish();
   const base = { ...(facts && { facts }), parts, ended, unreachable: false, durationMs: Date.now() - started };
   if (broken !== undefined) return { ...base, ended: false, failure: mask(`protocol error: ${broken}`) };
   if (ended) return base;

@@ -125,20 +125,6 @@ describe('compiler/render', () => {
     expect(renderChecked(plan).script).to.include(`'~/ '`);
   });
 
-  it('runs nothing when the script is cut short in transit', async () => {
-    const { dir, dispose } = await tempDir();
-    try {
-      const { script } = renderChecked(planOf([file({ path: `${dir}/a`, content: 'a' }), file({ path: `${dir}/b`, content: 'b' })]));
-      for (const cut of [script.length - 2, Math.floor(script.length / 2), script.indexOf('# 1: ')]) {
-        const result = await execa('sh', ['-s', 'apply'], { input: script.slice(0, cut), reject: false });
-        expect(result.stdout, `cut at ${cut}`).to.equal('');
-        expect(await listTree(dir)).to.have.length(1);
-      }
-    } finally {
-      await dispose();
-    }
-  });
-
   it('refuses an unknown mode before doing anything', async () => {
     const { script } = renderPlan(planOf([]));
     const result = await execa('sh', ['-s', 'apply!'], { input: script, reject: false });

@@ -5,26 +5,10 @@ import { PENDING_HANDLERS_FILE } from '../../compiler/prelude.ts';
 import { command, file, handler } from '../../index.ts';
 import { parseFrame } from '../../compiler/protocol.ts';
 import { runHost } from '../../runner/run-host.ts';
-import type { RunRequest, Transport } from '../../runner/transport.ts';
 import { checkWritesNothing, chrootRoot, explain, planOf, runPlan, statuses, type ChrootRoot } from '../support/plan-harness.ts';
+import { Recording } from '../support/recording-transport.ts';
 import { renderChecked } from '../../testing/shellcheck.ts';
 import { patience } from '../support/patience.ts';
-
-/** Passes through to a transport and keeps every stdout line, to see the order of events. */
-class Recording implements Transport {
-  lines: string[] = [];
-  constructor(private readonly inner: Transport) {}
-  run(request: RunRequest) {
-    this.lines = [];
-    return this.inner.run({
-      ...request,
-      onLine: (line) => {
-        this.lines.push(line);
-        request.onLine(line);
-      },
-    });
-  }
-}
 
 // Handlers in a chroot: the pending list lives on the host, at /var/lib/bosun/pending-handlers.
 describe('runner/run-host: handlers (chroot) @integration', function () {

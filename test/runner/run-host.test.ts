@@ -176,10 +176,32 @@ describe('runner/run-host', () => {
   });
 
   describe('diffs', () => {
-    it('say when only the first bytes of a big file were compared', async () => {
+    it('never diff content over the cap: the host sends none of a large current file, and the diff gives the sizes', async () => {
       await writeFile(`${dir}/big`, 'x'.repeat(70_000));
-      const check = await runPlan(planOf([file({ path: `${dir}/big`, content: 'small\n' })]), local, 'check');
-      expect(check.steps[0]!.diff).to.match(/^\(current content is 70000 bytes: only the first 65536 were compared\)/);
+      const frames: string[] = [];
+      const recording: Transport = {
+        run: (request) =>
+          local.run({
+            ...request,
+            onLine: (line) => {
+              frames.push(line);
+              request.onLine(line);
+            },
+          }),
+      };
+      const plan = planOf([file({ path: `${dir}/big`, content: 'small\n' })]);
+      const check = await runHost(plan, renderChecked(plan), recording, { mode: 'check' });
+      expect(check.steps[0]!.diff).to.equal(
+        `--- ${dir}/big\n+++ ${dir}/big\n(current: 70000 bytes; new: 6 bytes: over the 65536 bytes a diff shows)\n`,
+      );
+      expect(frames.join('\n')).to.contain('"t":"size"').and.not.to.contain('"t":"before"');
+      const largePlan = planOf([file({ path: `${dir}/new`, content: 'y'.repeat(70_000) })]);
+      // The plan holds a large content once, by its payload: its diff carries only the size.
+      expect(largePlan.steps[0]!.diff).to.include({ size: 70_000 }).and.not.to.have.property('desired');
+      const large = await runPlan(largePlan, local, 'check');
+      expect(large.steps[0]!.diff).to.equal(
+        `--- ${dir}/new\n+++ ${dir}/new\n(current: no file; new: 70000 bytes: over the 65536 bytes a diff shows)\n`,
+      );
     });
 
     it('show a line edit computed on the host', async () => {

@@ -23,6 +23,13 @@ describe('runner/ssh-args (the ssh command line)', () => {
     expect(args).not.to.include('-F');
   });
 
+  it('without multiplexing, asks for no master and no control socket, whatever ssh_config says', () => {
+    const args = sshArgs(base, { multiplex: false }, '');
+    expect(option(args, 'ControlMaster')).to.equal('no');
+    expect(option(args, 'ControlPath')).to.equal('none');
+    expect(option(args, 'ControlPersist')).to.equal(undefined);
+  });
+
   it('maps acceptNewHostKeys to accept-new (never to "no")', () => {
     expect(option(sshArgs(base, { acceptNewHostKeys: true }, '/c'), 'StrictHostKeyChecking')).to.equal('accept-new');
   });

@@ -6,7 +6,12 @@ import type { SshConnection } from '../../compiler/host.ts';
 import { SshTransport, type SshTransportOptions } from '../../runner/ssh-transport.ts';
 import type { RunOutcome } from '../../runner/transport.ts';
 import { ALICE_PASSWORD } from '../support/debian-base.ts';
-import { startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
+import { file } from '../../index.ts';
+import { runHost } from '../../runner/run-host.ts';
+import { readOnHost, startFleet, type Fleet, type FleetHost } from '../support/fleet.ts';
+import { planOf, statuses } from '../support/plan-harness.ts';
+import { Recording } from '../support/recording-transport.ts';
+import { renderChecked } from '../../testing/shellcheck.ts';
 import { writeKnownHosts } from '../support/known-hosts.ts';
 import { processesWhoseArgvContains } from '../support/processes.ts';
 import { patience } from '../support/patience.ts';
@@ -87,6 +92,20 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
     const { outcome, lines } = await run(transport(fleet.connection(host(1))), `cat <<'EOF' | wc -c\n${payload}\nEOF\n`);
     expect(outcome.exitCode).to.equal(0);
     expect(lines).to.deep.equal([String(payload.length + 1)]);
+  });
+
+  it('streams a data section to the host when a step writes it, and fetches none of it to check it', async () => {
+    const content = Array.from({ length: 60_000 }, (_, i) => `line ${i} ✓\n`).join('');
+    const plan = planOf([file({ path: '/root/large.txt', content })]);
+    const through = new Recording(transport(fleet.connection(host(2)), { multiplex: false }));
+    const apply = await runHost(plan, renderChecked(plan), through, { mode: 'apply' });
+    expect(statuses(apply), JSON.stringify(apply.reason)).to.deep.equal(['changed']);
+    expect(through.frames('need')).to.have.length(1);
+    expect(through.inputBytes).to.equal(Buffer.byteLength(content) + 68);
+    expect(await readOnHost(host(2), 'root/large.txt')).to.equal(content);
+    const check = await runHost(plan, renderChecked(plan), through, { mode: 'check' });
+    expect(statuses(check)).to.deep.equal(['ok']);
+    expect(through.inputBytes).to.equal(0);
   });
 
   it('reports a stopped host as unreachable, with ssh’s reason', async () => {

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { endGroupOnAbort, streamSession } from '../../runner/session.ts';
-import { sessionCommand } from '../../runner/session-command.ts';
+import { framedScript, sessionCommand } from '../../runner/session-command.ts';
 import type { RunOutcome, RunRequest, Transport } from '../../runner/transport.ts';
 import { onProcessExit } from '../../testing/cleanup.ts';
 import { chrootRoot, type ChrootRoot } from './plan-harness.ts';
@@ -90,7 +90,8 @@ class NsenterTransport implements Transport {
 
   async run(request: RunRequest): Promise<RunOutcome> {
     const limit = request.timeoutMs === undefined ? undefined : Math.ceil(request.timeoutMs / 1000) + 1;
-    const child = execa('nsenter', [...this.enter, 'sh', '-c', sessionCommand(request.mode, undefined, false, limit).text], {
+    const framed = framedScript(request.script);
+    const child = execa('nsenter', [...this.enter, 'sh', '-c', sessionCommand(request.mode, undefined, false, framed, limit).text], {
       reject: false,
       buffer: false,
       cancelSignal: request.signal,
@@ -99,7 +100,7 @@ class NsenterTransport implements Transport {
       detached: true,
     });
     endGroupOnAbort(child, request.signal);
-    const { scriptStarted: _started, ...outcome } = await streamSession(child, request, request.script);
+    const { scriptStarted: _started, ...outcome } = await streamSession(child, request, framed.input);
     return outcome;
   }
 }

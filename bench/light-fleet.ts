@@ -1,0 +1,117 @@
+import { execa, type ResultPromise } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { claimAddresses, releaseAddresses, wildcardListens } from '../test/support/addresses.ts';
+import { ensureDebianBaseInfo, type DebianBaseOptions } from '../test/support/debian-base.ts';
+import { writeKnownHosts } from '../test/support/known-hosts.ts';
+import { mountOverlay, OVERLAY_DIR, type OverlayRoot } from '../testing/overlay.ts';
+import type { BenchFleet } from './fleet-runs.ts';
+import { sshArgs } from './fleet-runs.ts';
+
+/** A light fleet: what the bench needs of it, and how to take it down. */
+export interface LightFleet extends BenchFleet {
+  stop(): Promise<void>;
+}
+
+interface LightHost {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly hostKey: string;
+  readonly overlay: OverlayRoot;
+  child?: ResultPromise;
+}
+
+/**
+ * `n` light hosts for the bench: each the same Debian root as a booted host (an overlay of the
+ * cached base, its own host keys, sshd on its own loopback address), but run by systemd-nspawn
+ * with sshd alone in it (`--as-pid2`: a stub init reaps), no systemd, no journald. A hundred of
+ * them cost what a few booted hosts do. bosun sees a host without systemd (init: sysv); the
+ * baseline playbook manages packages and files only, so both tools do the same work as on booted hosts.
+ */
+export async function startLightFleet(n: number, options: DebianBaseOptions & { readonly namePrefix?: string } = {}): Promise<LightFleet> {
+  const base = await ensureDebianBaseInfo(options);
+  const port = (await wildcardListens(22)) ? 2222 : 22;
+  const numbers = await claimAddresses(n, port);
+  const dir = await mkdtemp(join(OVERLAY_DIR, 'light-fleet-'));
+  const hosts: LightHost[] = [];
+  const knownHostsFile = join(dir, 'known_hosts');
+  const fleet: LightFleet = {
+    hosts,
+    privateKeyFile: base.privateKeyFile,
+    knownHostsFile,
+    dir,
+    stop: async () => {
+      await Promise.allSettled(hosts.map(stopHost));
+      await rm(dir, { recursive: true, force: true });
+      await releaseAddresses(numbers);
+    },
+  };
+  try {
+    const prefix = options.namePrefix ?? 'l';
+    hosts.push(...(await Promise.all(numbers.map((k, i) => createLightHost(base.root, `${prefix}${i + 1}`, `127.0.10.${k}`, port)))));
+    await writeKnownHosts(knownHostsFile, hosts);
+    for (const host of hosts) startHost(host);
+    await Promise.all(hosts.map((host) => waitForSsh(fleet, host)));
+    return fleet;
+  } catch (error) {
+    await fleet.stop();
+    throw error;
+  }
+}
+
+async function createLightHost(base: string, name: string, address: string, port: number): Promise<LightHost> {
+  const overlay = await mountOverlay(base, `${name}-`);
+  const root = overlay.root;
+  const listen = port === 22 ? `ListenAddress ${address}\n` : `Port ${port}\nListenAddress ${address}\n`;
+  await writeFile(join(root, 'etc/ssh/sshd_config.d/listen.conf'), listen);
+  await writeFile(join(root, 'etc/hostname'), `${name}\n`);
+  await writeFile(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
+  await execa('chroot', [root, 'ssh-keygen', '-A']);
+  const hostKey = (await readFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
+  return { name, address, port, hostKey, overlay };
+}
+
+function startHost(host: LightHost): void {
+  host.child = execa(
+    'systemd-nspawn',
+    [
+      '-q',
+      '--register=no',
+      '--keep-unit',
+      '--as-pid2',
+      '-D',
+      host.overlay.root,
+      `--hostname=${host.name}`,
+      // /run is a fresh tmpfs in the container: sshd's privilege separation directory goes there first.
+      'sh',
+      '-c',
+      'mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e',
+    ],
+    { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' },
+  );
+}
+
+async function stopHost(host: LightHost): Promise<void> {
+  const child = host.child;
+  if (child !== undefined) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await child.catch(() => undefined);
+    clearTimeout(timer);
+  }
+  await host.overlay.dispose();
+}
+
+async function waitForSsh(fleet: BenchFleet, host: LightHost, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const result = await execa('ssh', [...sshArgs(fleet, host), 'true'], { reject: false, stdin: 'ignore', timeout: 10_000 });
+    if (result.exitCode === 0) return;
+    last = result.stderr;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${host.name} (${host.address}): sshd not reachable after ${timeoutMs} ms: ${last}`);
+}
