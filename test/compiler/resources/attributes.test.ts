@@ -67,7 +67,8 @@ describe('compiler/resources/attributes', () => {
     beforeEach(async () => ({ dir, dispose } = await tempDir()));
     afterEach(() => dispose());
 
-    it('sets mode, owner and group of an existing file without touching its content, and converges', async () => {
+    // Gives the file to another owner: only root may (an ordinary user runs test:unit).
+    it('sets mode, owner and group of an existing file without touching its content, and converges @integration', async () => {
       await writeFile(`${dir}/data`, 'kept as it is\n', { mode: 0o666 });
       await assertConverges(planOf([attributes({ path: `${dir}/data`, mode: '0640', owner: 'nobody', group: 'nogroup' })]), local, tree);
       const got = await stat(`${dir}/data`);
