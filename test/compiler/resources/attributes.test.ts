@@ -2,8 +2,6 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValidationError } from '../../../compiler/errors.ts';
-import type { Resource } from '../../../compiler/resource.ts';
 import { attributes, touch } from '../../../index.ts';
 import {
   type AbsolutePath,
@@ -19,12 +17,12 @@ import {
   tempDir,
 } from '../../support/plan-harness.ts';
 import { listTree } from '../../../testing/tree.ts';
-import { thrown } from '../../support/thrown.ts';
 import { patience } from '../../support/patience.ts';
+import { itRefusesWithMessage, type RefusedMessageCase } from '../../support/resource-cases.ts';
 
 describe('compiler/resources/attributes', () => {
   describe('bad input fails at compile time, naming the field', () => {
-    const cases: [string, () => Resource, RegExp][] = [
+    const cases: RefusedMessageCase[] = [
       [
         'nothing to set',
         () => attributes({ path: '/etc/shadow' } as never),
@@ -51,13 +49,7 @@ describe('compiler/resources/attributes', () => {
         /attributes\.recurse: is not a known parameter/,
       ],
     ];
-    for (const [what, make, problem] of cases) {
-      it(what, () => {
-        const error = thrown(() => planOf([make()]));
-        expect(error).to.be.instanceOf(ValidationError);
-        expect(error.message).to.match(problem);
-      });
-    }
+    itRefusesWithMessage(cases);
   });
 
   describe('on this machine', () => {

@@ -3,8 +3,6 @@ import { execa } from 'execa';
 import { chmod, lstat, symlink as makeSymlink, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ValidationError } from '../../../compiler/errors.ts';
-import type { Resource } from '../../../compiler/resource.ts';
 import { copy, handler } from '../../../index.ts';
 import {
   type AbsolutePath,
@@ -22,6 +20,7 @@ import {
 import { listTree } from '../../../testing/tree.ts';
 import { thrown } from '../../support/thrown.ts';
 import { patience } from '../../support/patience.ts';
+import { itRefusesWithMessage, type RefusedMessageCase } from '../../support/resource-cases.ts';
 
 /** Every byte value, twice, in both orders. */
 const ALL_BYTES = Buffer.from([...Array(256).keys(), ...[...Array(256).keys()].reverse()]);
@@ -49,7 +48,7 @@ describe('compiler/resources/copy', () => {
   after(() => disposeSrc());
 
   describe('bad input fails at compile time, naming the field (and the file)', () => {
-    const cases: [string, () => Resource, RegExp][] = [
+    const cases: RefusedMessageCase[] = [
       [
         'a relative src',
         () => copy({ src: 'files/motd' as AbsolutePath, path: '/etc/motd' }),
@@ -91,13 +90,7 @@ describe('compiler/resources/copy', () => {
       ],
       ['a file path ending in /', () => copy({ src: '/x', path: '/etc/x/' }), /copy\(\/etc\/x\/\)\.path: names the file itself/],
     ];
-    for (const [what, make, problem] of cases) {
-      it(what, () => {
-        const error = thrown(() => planOf([make()]));
-        expect(error).to.be.instanceOf(ValidationError);
-        expect(error.message).to.match(problem);
-      });
-    }
+    itRefusesWithMessage(cases);
 
     it('a handler cannot be a tree (one step per entry); a single file can', async () => {
       await mkdir(`${src}/handler-tree`, { recursive: true });

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValidationError } from '../../../compiler/errors.ts';
 import type { Resource } from '../../../compiler/resource.ts';
 import { renderPlan } from '../../../compiler/render.ts';
 import { maskSecrets } from '../../../compiler/secret.ts';
@@ -23,8 +22,8 @@ import {
   tempDir,
 } from '../../support/plan-harness.ts';
 import { listTree } from '../../../testing/tree.ts';
-import { thrown } from '../../support/thrown.ts';
 import { patience } from '../../support/patience.ts';
+import { itRefusesWithMessage, type RefusedMessageCase } from '../../support/resource-cases.ts';
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 const sha512 = (bytes: Uint8Array | string): string => createHash('sha512').update(bytes).digest('hex');
@@ -34,7 +33,7 @@ const OTHER = 'f'.repeat(64);
 describe('compiler/resources/download', () => {
   describe('bad input fails at compile time, naming the field', () => {
     const url = 'https://example.com/app.tgz';
-    const cases: [string, () => Resource, RegExp][] = [
+    const cases: RefusedMessageCase[] = [
       [
         'a sha256 one digit short',
         () => download({ url, path: '/opt/app.tgz', sha256: 'a'.repeat(63) }),
@@ -87,13 +86,7 @@ describe('compiler/resources/download', () => {
         /download\.checksum: is not a known parameter/,
       ],
     ];
-    for (const [what, make, problem] of cases) {
-      it(what, () => {
-        const error = thrown(() => planOf([make()]));
-        expect(error).to.be.instanceOf(ValidationError);
-        expect(error.message).to.match(problem);
-      });
-    }
+    itRefusesWithMessage(cases);
   });
 
   describe('on this machine (curl), from a local HTTP server', function () {

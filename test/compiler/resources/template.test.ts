@@ -4,7 +4,6 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../../compiler/errors.ts';
-import type { Resource } from '../../../compiler/resource.ts';
 import { renderPlan } from '../../../compiler/render.ts';
 import { maskSecrets } from '../../../compiler/secret.ts';
 import { secret, template } from '../../../index.ts';
@@ -24,6 +23,7 @@ import {
 import { listTree } from '../../../testing/tree.ts';
 import { thrown } from '../../support/thrown.ts';
 import { patience } from '../../support/patience.ts';
+import { itRefusesWithMessage, type RefusedMessageCase } from '../../support/resource-cases.ts';
 
 /** Templates as Ansible roles have them, with the variables they are given. */
 const ANSIBLE_TEMPLATES: Readonly<Record<string, string>> = {
@@ -85,7 +85,7 @@ describe('compiler/resources/template', () => {
   after(() => disposeSrc());
 
   describe('bad input fails at compile time, naming the field and the file', () => {
-    const cases: [string, () => Resource, RegExp][] = [
+    const cases: RefusedMessageCase[] = [
       [
         'a relative src',
         () => template({ src: 'templates/motd.j2' as AbsolutePath, path: '/etc/motd' }),
@@ -127,13 +127,7 @@ describe('compiler/resources/template', () => {
         /template\(\/etc\/motd\)\.validate: must contain %s/,
       ],
     ];
-    for (const [what, make, problem] of cases) {
-      it(what, () => {
-        const error = thrown(() => planOf([make()]));
-        expect(error).to.be.instanceOf(ValidationError);
-        expect(error.message).to.match(problem);
-      });
-    }
+    itRefusesWithMessage(cases);
 
     it('an undefined variable names the variable, the template file, its line and column', () => {
       const error = thrown(() => planOf([template({ src: `${src}/undefined.j2`, path: '/etc/app.conf', vars: { port: 80 } })]));

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { chmod, lstat, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValidationError } from '../../../compiler/errors.ts';
 import type { Resource } from '../../../compiler/resource.ts';
 import { packages, unarchive } from '../../../index.ts';
 import { type ArchiveEntries, makeArchive } from '../../support/archives.ts';
@@ -18,8 +17,8 @@ import {
   statuses,
   tempDir,
 } from '../../support/plan-harness.ts';
-import { thrown } from '../../support/thrown.ts';
 import { patience } from '../../support/patience.ts';
+import { itRefusesWithMessage, type RefusedMessageCase } from '../../support/resource-cases.ts';
 
 const ALL_BYTES = Buffer.from([...Array(256).keys()]);
 
@@ -38,7 +37,7 @@ describe('compiler/resources/unarchive', () => {
   after(() => disposeSrc());
 
   describe('bad input fails at compile time, naming the field (and the file)', () => {
-    const cases: [string, () => Resource, RegExp][] = [
+    const cases: RefusedMessageCase[] = [
       [
         'both src and remoteSrc',
         () => unarchive({ src: '/a.tgz', remoteSrc: '/b.tgz', path: '/opt/a' } as never),
@@ -91,13 +90,7 @@ describe('compiler/resources/unarchive', () => {
         /unarchive\(\/opt\/a\)\.owner: is not a valid user or group name/,
       ],
     ];
-    for (const [what, make, problem] of cases) {
-      it(what, () => {
-        const error = thrown(() => planOf([make()]));
-        expect(error).to.be.instanceOf(ValidationError);
-        expect(error.message).to.match(problem);
-      });
-    }
+    itRefusesWithMessage(cases);
   });
 
   describe('on a Debian root @integration', function () {
