@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { INLINE_PAYLOAD_MAX_BYTES } from './protocol.ts';
 import { Secret } from './secret.ts';
+import { shortHash } from './short-hash.ts';
 import { code, lines, sh, type Shell, withPayloads } from './shell.ts';
 
 /**
@@ -70,25 +71,9 @@ class SourcePayload implements Payload {
     return this.#sha256;
   }
 
-  /**
-   * A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53) of the content, hex: names an inline
-   * payload in the script, where it only has to be told apart from the few payloads beside its step.
-   */
+  /** The content's short hash: names an inline payload in the script, where it only has to be told apart from the few beside its step. */
   get shortName(): string {
-    if (this.#shortName === undefined) {
-      const source = this.#source;
-      let h1 = 0xdeadbeef;
-      let h2 = 0x41c6ce57;
-      const length = typeof source === 'string' ? source.length : source.byteLength;
-      for (let i = 0; i < length; i += 1) {
-        const unit = typeof source === 'string' ? source.charCodeAt(i) : source[i]!;
-        h1 = Math.imul(h1 ^ unit, 2654435761);
-        h2 = Math.imul(h2 ^ unit, 1597334677);
-      }
-      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-      this.#shortName = (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
-    }
+    this.#shortName ??= shortHash(this.#source);
     return this.#shortName;
   }
   #shortName: string | undefined;

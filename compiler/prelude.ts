@@ -37,10 +37,8 @@ _bosun_failed=0
 _bosun_notified=' '
 if [ "$(id -u)" = 0 ]; then _bosun_pending=${quote(PENDING_HANDLERS_FILE)}
 else _bosun_pending="\${HOME:-/nonexistent}/${USER_PENDING_HANDLERS_FILE}"; fi
-# Check mode: paths that earlier steps reported as would-change may create, one per line
-# (boundless: an earlier step may create anything, a package or a command).
-_bosun_made='
-'
+# Check mode: an earlier step that would change may create anything (a package, a command); the paths
+# that steps which say so may create are variables _bosun_m_KEY (compiler/made-paths.ts).
 _bosun_boundless=0
 # Frames from anywhere go to fd ${FRAME_FD}, the session's stdout. With watch as $2, fd ${DATA_FD} is the runner's
 # data channel (runner/session-command.ts): the data sections the script asks for arrive there.
@@ -126,8 +124,8 @@ _bosun_cannot() {
   exit ${CANNOT_APPLY}
 }
 # Inside a check: the step needs PATH ($2) to be a file, a directory or anything at all ($1: file, dir,
-# path). When it is not, the step cannot be applied, unless (in check mode) an earlier step that would
-# change may still create it.
+# path). When it is not, the step cannot be applied ($3 says why), unless (in check mode) an earlier step
+# that would change may still create it: one that may create anything, or one that marked $2's key ($4).
 _bosun_needs() {
   case $1 in
     file) [ -f "$2" ] && return 0 ;;
@@ -136,10 +134,7 @@ _bosun_needs() {
   esac
   if _bosun_checking; then
     [ "$_bosun_boundless" = 1 ] && exit 1
-    case $_bosun_made in *"
-$2
-"*|*"
-$2/"*) exit 1 ;; esac
+    case $4 in *[!0-9a-f]*|'') ;; *) eval "[ -z \\"\\\${_bosun_m_$4:-}\\" ]" || exit 1 ;; esac
   fi
   _bosun_cannot "$3"
 }
@@ -152,10 +147,12 @@ _bosun_needs_command() {
   if _bosun_checking && [ "$_bosun_boundless" = 1 ]; then exit 1; fi
   _bosun_cannot "$_bosun_why"
 }
-# Check mode, after a step reported would-change: what it may create, for the steps after it.
+# Check mode, after a step reported would-change: the keys of what it may create (and of the directories
+# above), for the checks after it. One variable each: a lookup costs the same however many steps came before.
 _bosun_may_make() {
-  for _bosun_p in "$@"; do _bosun_made="$_bosun_made$_bosun_p
-"; done
+  for _bosun_p in "$@"; do
+    case $_bosun_p in *[!0-9a-f]*|'') ;; *) eval "_bosun_m_$_bosun_p=1" ;; esac
+  done
 }
 
 # The name of handler $1 (the script defines it as _bosun_hnINDEX) in _bosun_h.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { madeKeys } from './made-paths.ts';
 import { dataSections, inlineDefinitions, type Payload } from './payload.ts';
 import type { Plan } from './plan.ts';
 import { PRELUDE } from './prelude.ts';
@@ -130,7 +131,7 @@ function stepLines(
   if (content !== undefined) text += `\n${content.define}`;
   text += `\n${functionsText(step, '')}\n_bosun_run ${index} step ${flags(step, fetches)} ''`;
   for (const name of step.notify) text += ` ${String(handlers.get(name))}`;
-  if (step.makes !== undefined && step.makes.length > 0) text += ` -- ${step.makes.map((path) => quote(path)).join(' ')}`;
+  if (step.makes !== undefined && step.makes.length > 0) text += ` -- ${madeKeys(step.makes).join(' ')}`;
   if (content !== undefined) text += `\n${content.forget}`;
   return { text, secrets: secretsOf(step), payloads: undefined };
 }

@@ -4,6 +4,7 @@ import type { Step } from '../step.ts';
 import { bool, identifier, keysOf, knownKeys, text } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { currentContentProbe } from './file.ts';
+import { needs } from '../made-paths.ts';
 
 /** Which suites of the repository: named suites with components, or one exact path (a flat repository). */
 export type AptSuites =
@@ -118,7 +119,7 @@ export function compileAptRepository(resource: AptRepositoryResource): Step {
     name: `aptRepository ${name}`,
     resource: 'aptRepository',
     ...commonFields(resource, where),
-    check: lines(sh`_bosun_needs dir ${SOURCES} ${`${SOURCES} does not exist: is this an APT host?`}`, sh`${allOk}`),
+    check: lines(needs('dir', SOURCES, `${SOURCES} does not exist: is this an APT host?`), sh`${allOk}`),
     makes: [KEYRINGS, keyPath, path],
     apply: lines(
       sh`[ -d ${KEYRINGS} ] || { mkdir ${KEYRINGS} && chmod 755 ${KEYRINGS}; } || exit 1`,

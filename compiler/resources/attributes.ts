@@ -3,6 +3,7 @@ import { code, join, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { type AbsolutePath, absolutePath, fileMode, keysOf, knownKeys, principal, type FileMode } from '../validate.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+import { needs } from '../made-paths.ts';
 
 /** Ownership and permissions shared by files and directories. */
 export interface AttributeProps {
@@ -138,7 +139,7 @@ export function compileAttributes(resource: AttributesResource): Step {
     name: `attributes ${path}`,
     resource: 'attributes',
     ...commonFields(resource, where),
-    check: lines(sh`_bosun_needs path ${path} ${missing}`, attributesCheck(path, wanted, true)),
+    check: lines(needs('path', path, missing), attributesCheck(path, wanted, true)),
     makes: [],
     apply: lines(sh`[ -e ${path} ] || { printf 'bosun: %s\\n' ${missing} >&2; exit 1; }`, attributesSet(path, wanted)),
   };

@@ -2,6 +2,7 @@ import { code, lines, sh, type Shell } from '../shell.ts';
 import { attributesApply } from './attributes.ts';
 import { DIFF_CAP_BYTES } from '../protocol.ts';
 import { placeable, writeAtomically } from './file.ts';
+import { needs } from '../made-paths.ts';
 
 /**
  * Edits computed on the host (a line, a marked block): `transform` reads the current
@@ -23,7 +24,7 @@ export interface InPlaceEdit {
 export function editCheck(edit: InPlaceEdit): Shell {
   const missing = `${edit.path} does not exist (set create: true to create it)`;
   return lines(
-    edit.create ? placeable(edit.path) : sh`_bosun_needs file ${edit.path} ${missing}`,
+    edit.create ? placeable(edit.path) : needs('file', edit.path, missing),
     edit.probe,
     // SC2094: both ends only read the file (the transform's result goes to cmp, not back to it).
     code('# shellcheck disable=SC2094'),

@@ -16,6 +16,7 @@ import {
   wantedAttributes,
 } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
+import { needs } from '../made-paths.ts';
 
 /** A file with exactly this content, written atomically. */
 export interface FileProps extends CommonProps, AttributeProps {
@@ -142,7 +143,7 @@ function contentProbe(path: string, sensitive: boolean, binary: boolean): Shell 
 export function placeable(path: string): Shell {
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   return lines(
-    sh`_bosun_needs dir ${dir} ${`directory ${dir} does not exist: create it first (a directory step before this one)`}`,
+    needs('dir', dir, `directory ${dir} does not exist: create it first (a directory step before this one)`),
     sh`if [ -d ${path} ] && [ ! -L ${path} ]; then _bosun_cannot ${`${path} is a directory, not replacing it with a file`}; fi`,
   );
 }

@@ -16,6 +16,7 @@ import {
   type UnitSection,
 } from './systemd-sections.ts';
 import { unitName } from './systemd-syntax.ts';
+import { needs } from '../made-paths.ts';
 
 export type { ExtraSettings, InstallSection, ServiceSection, SocketSection, TimerSection, UnitSection } from './systemd-sections.ts';
 export type { Command, TimeSpan, UnitName } from './systemd-syntax.ts';
@@ -216,7 +217,7 @@ export function compileSystemdUnit(resource: SystemdUnitResource): Step {
       dropIn === undefined
         ? placeable(path)
         : lines(
-            sh`_bosun_needs dir ${UNIT_DIR} ${`${UNIT_DIR} does not exist: is systemd installed?`}`,
+            needs('dir', UNIT_DIR, `${UNIT_DIR} does not exist: is systemd installed?`),
             sh`if [ -e ${dir} ] && [ ! -d ${dir} ]; then _bosun_cannot ${`${dir} is not a directory`}; fi`,
           ),
       verify

@@ -9,6 +9,7 @@ import { type AbsolutePath, absolutePath, type FileMode, keysOf, knownKeys, oneO
 import { attributesCheck, attributesSet, wantedAttributes } from './attributes.ts';
 import { COMMON_KEYS, commonFields, type CommonProps } from './common.ts';
 import { checksumCommand } from './download.ts';
+import { needs } from '../made-paths.ts';
 
 /** The archive formats `unarchive` reads. */
 export type ArchiveFormat = 'tar.gz' | 'tar.xz' | 'zip';
@@ -152,8 +153,7 @@ export function compileUnarchive(resource: UnarchiveResource, files: LocalFiles)
     ...commonFields(resource, where),
     check: lines(
       sh`if [ -e ${path} ] && [ ! -d ${path} ]; then _bosun_cannot ${notDirectory}; fi`,
-      remote &&
-        sh`_bosun_needs file ${remote} ${`${remote} does not exist: the archive must be on the host (a download before this step)`}`,
+      remote && needs('file', remote, `${remote} does not exist: the archive must be on the host (a download before this step)`),
       sum,
       sh`if ! { ${recorded}; }; then`,
       ...tools.commands.map(

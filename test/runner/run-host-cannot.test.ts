@@ -62,6 +62,16 @@ describe('runner/run-host: steps that cannot be applied @integration', () => {
     await assertConverges(made, local, tree);
   });
 
+  it('a directory an earlier step makes is found however its path is spelled (repeated or trailing slashes)', async () => {
+    const plan = planOf([
+      directory({ path: `${dir}//app/` as AbsolutePath }),
+      file({ path: `${dir}/app//conf` as AbsolutePath, content: 'a' }),
+      line({ path: `${dir}/app/conf`, line: 'b' }),
+    ]);
+    const check = await checkWritesNothing(plan, local, tree);
+    expect(statuses(check), explain(check)).to.deep.equal(['would-change', 'would-change', 'would-change']);
+  });
+
   it('after an earlier step whose effects are unbounded (a command) would change, a missing file is not called a failure in check', async () => {
     const plan = planOf([
       command({ argv: ['sh', '-c', `echo '# made' >${dir}/hosts`], creates: `${dir}/hosts` }),
