@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import type { InventoryGraph } from './graph.ts';
 import { expandHostPattern } from './host-range.ts';
-import { invalid, unreadable, type Origin, refuseUnknownKeys } from './origin.ts';
+import { unreadable, type Origin, refuseUnknownKeys } from './origin.ts';
 import { isScalar } from 'yaml';
 import type { YamlFile } from './yaml-file.ts';
 
