@@ -67,6 +67,8 @@ export { attributes } from './compiler/resources/attributes.ts';
 export { touch } from './compiler/resources/touch.ts';
 export type { LocalPath } from './compiler/local-files.ts';
 export type { Host } from './compiler/host.ts';
+// What a play's roles function reads its settings with: errors name the variable.
+export { hostText } from './compiler/host-vars.ts';
 export { BosunError, ValidationError } from './compiler/errors.ts';
 export { defineInventory } from './inventory/index.ts';
 export type { InventoryDefinition } from './inventory/index.ts';

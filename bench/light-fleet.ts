@@ -1,11 +1,11 @@
 import { execa, type ResultPromise } from 'execa';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimAddresses, releaseAddresses, wildcardListens } from '../test/support/addresses.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from '../test/support/debian-base.ts';
+import { prepareHostRoot } from '../test/support/fleet-host.ts';
 import { writeKnownHosts } from '../test/support/known-hosts.ts';
-import { mountOverlay, OVERLAY_DIR, type OverlayRoot } from '../testing/overlay.ts';
+import { OVERLAY_DIR, type OverlayRoot } from '../testing/overlay.ts';
 import type { BenchFleet } from './fleet-runs.ts';
 import { sshArgs } from './fleet-runs.ts';
 
@@ -62,14 +62,8 @@ export async function startLightFleet(n: number, options: DebianBaseOptions & { 
 }
 
 async function createLightHost(base: string, name: string, address: string, port: number): Promise<LightHost> {
-  const overlay = await mountOverlay(base, `${name}-`);
-  const root = overlay.root;
-  const listen = port === 22 ? `ListenAddress ${address}\n` : `Port ${port}\nListenAddress ${address}\n`;
-  await writeFile(join(root, 'etc/ssh/sshd_config.d/listen.conf'), listen);
-  await writeFile(join(root, 'etc/hostname'), `${name}\n`);
-  await writeFile(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
-  await execa('chroot', [root, 'ssh-keygen', '-A']);
-  const hostKey = (await readFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
+  // The same root as a booted host's; only how it is started differs (startHost).
+  const { overlay, hostKey } = await prepareHostRoot(base, name, address, port);
   return { name, address, port, hostKey, overlay };
 }
 

@@ -1,11 +1,25 @@
 import nunjucks from 'nunjucks';
 import { outputText } from './jinja-output.ts';
 
-/** The functions of nunjucks' runtime that compiled templates call for output and for `a.b`. */
+/** The functions of nunjucks' runtime that compiled templates call for output, for `a.b` and for a name. */
 interface Runtime {
   suppressValue(value: unknown, autoescape: boolean): unknown;
   ensureDefined(value: unknown, line: number, column: number): unknown;
-  memberLookup(object: unknown, name: unknown, ...rest: unknown[]): unknown;
+  memberLookup(...args: unknown[]): unknown;
+  contextOrFrameLookup(...args: unknown[]): unknown;
+}
+
+/** Lookups of a missing attribute or item during one evaluateJinja (jinja.ts), in order. */
+export interface MissingWatch {
+  readonly missing: string[];
+  /** Inside a slice (`xs[1:]`), whose own lookups are not the template's. */
+  slicing: number;
+}
+
+/** What every copy of bosun's jinja modules shares through nunjucks' runtime object. */
+export interface RuntimeState {
+  /** Set while an evaluateJinja runs: the lookups record their misses in it. */
+  watch?: MissingWatch;
 }
 
 /** The part of nunjucks' compiler that compiles `x is test(…)`. */
@@ -55,26 +69,24 @@ const LIST_METHODS: Readonly<Record<string, (this: unknown[], ...args: unknown[]
 
 // Marks nunjucks itself, not this module: a playbook bundle loads its own copy of this module
 // next to the engine's, and the patches below must be made once (wrapping parseRaw twice would
-// keep the newline after {% raw %} twice).
+// keep the newline after {% raw %} twice). It holds the state every copy shares.
 const INSTALLED = Symbol.for('bosun.jinja-runtime');
 
 /**
  * Makes bosun's nunjucks read templates as Ansible's Jinja2 does: its Jinja2 compatibility
- * (Python literals and methods), list methods that return None as Python's do, and output as
- * Python's str() (jinja-output.ts), where only an undefined value is an error. nunjucks keeps
- * these in its runtime module, which is shared by the process; bosun alone uses it.
+ * (Python literals and methods), list methods that return None as Python's do, output as
+ * Python's str() (jinja-output.ts), where only an undefined value is an error, and strict
+ * undefined for evaluateJinja (see wrapLookups). nunjucks keeps these in its runtime module,
+ * which is shared by the process; bosun alone uses it. Returns the state all copies share.
  */
-export function installAnsibleRuntime(): void {
-  const marked = nunjucks as unknown as { [INSTALLED]?: true };
-  if (marked[INSTALLED]) return;
-  marked[INSTALLED] = true;
+export function installAnsibleRuntime(): RuntimeState {
+  const runtime = (nunjucks as unknown as { runtime: Runtime & { [INSTALLED]?: RuntimeState } }).runtime;
+  const existing = runtime[INSTALLED];
+  if (existing !== undefined) return existing;
+  const shared: RuntimeState = {};
+  runtime[INSTALLED] = shared;
   nunjucks.installJinjaCompat();
-  const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
-  const compatLookup = runtime.memberLookup;
-  runtime.memberLookup = function memberLookup(this: unknown, object, name, ...rest) {
-    if (Array.isArray(object) && typeof name === 'string' && Object.hasOwn(LIST_METHODS, name)) return LIST_METHODS[name]!.bind(object);
-    return compatLookup.call(this, object, name, ...rest);
-  };
+  wrapLookups(runtime, shared);
   runtime.suppressValue = (value) => outputText(value);
   jinjaRawBlocks();
   // nunjucks writes a test's arguments without commas between them, so `v is version('1.2', '>=')`
@@ -89,6 +101,54 @@ export function installAnsibleRuntime(): void {
   };
   runtime.ensureDefined = (value, line, column) => {
     if (value === undefined) throw new nunjucks.lib.TemplateError('attempted to output null or undefined value', line + 1, column + 1);
+    return value;
+  };
+  return shared;
+}
+
+/**
+ * The one wrapper of `a.b`/`a[i]` and of names, over jinja-compat's: Python's list methods and
+ * negative indexes always; and strict undefined while an evaluateJinja runs (`shared.watch`).
+ * nunjucks yields undefined for a missing attribute and carries on; Jinja's StrictUndefined
+ * (Ansible's) fails where it is used. Compiled templates look these functions up on the shared
+ * runtime object, so the wrappers record misses; jinja.ts's guards take their miss back.
+ * renderJinja is unaffected.
+ */
+function wrapLookups(runtime: Runtime, shared: RuntimeState): void {
+  const compatLookup = runtime.memberLookup;
+  const member = function (this: unknown, ...args: unknown[]): unknown {
+    const [object, name] = args;
+    if (Array.isArray(object) && typeof name === 'string' && Object.hasOwn(LIST_METHODS, name)) return LIST_METHODS[name]!.bind(object);
+    return compatLookup.apply(this, args);
+  };
+  runtime.memberLookup = function memberLookup(this: unknown, ...args: unknown[]): unknown {
+    // Python's negative index: xs[-1] is the last item.
+    const [target, key] = args;
+    if (args.length === 2 && typeof key === 'number' && key < 0 && (Array.isArray(target) || typeof target === 'string')) {
+      args[1] = target.length + key;
+    }
+    const watch = shared.watch;
+    if (watch === undefined) return member.apply(this, args);
+    if (args.length === 4) {
+      watch.slicing++;
+      try {
+        return member.apply(this, args);
+      } finally {
+        watch.slicing--;
+      }
+    }
+    const value = member.apply(this, args);
+    if (value === undefined && watch.slicing === 0) watch.missing.push(String(args[1]));
+    // Python's dict.get gives None for a missing key, not undefined.
+    if (args[1] === 'get' && typeof value === 'function' && !Array.isArray(args[0]))
+      return (...call: unknown[]) => (value as (...a: unknown[]) => unknown)(...call) ?? null;
+    return value;
+  };
+  const symbol = runtime.contextOrFrameLookup;
+  runtime.contextOrFrameLookup = function contextOrFrameLookup(this: unknown, ...args: unknown[]): unknown {
+    const value = symbol.apply(this, args);
+    // Unguarded undefined names were refused before rendering: this one is under a guard.
+    if (value === undefined && shared.watch !== undefined) shared.watch.missing.push(String(args[2]));
     return value;
   };
 }

@@ -6,11 +6,9 @@ import { installAnsibleRuntime } from './jinja-runtime.ts';
 import { JINJA_TESTS } from './jinja-tests.ts';
 import { filtersAndTests, freeVariables } from './jinja-variables.ts';
 
-// Python-style literals and methods (True, None, 'a,b'.split(',')), and output as Ansible writes it.
-installAnsibleRuntime();
-// A playbook bundle carries its own copy of this module over the same nunjucks: patch once.
-const INSTALLED = Symbol.for('bosun.jinja.installed');
-const state = installOnce();
+// Python-style literals and methods (True, None, 'a,b'.split(',')), output as Ansible writes it,
+// and the lookups strict undefined watches: installed once, whichever copy of bosun comes first.
+const state = installAnsibleRuntime();
 
 /** Where a template came from, for errors: a file (and the field that named it). */
 export interface JinjaSource {
@@ -113,65 +111,6 @@ export function pythonTruthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
   return Boolean(value);
-}
-
-/** Lookups of a missing attribute or item during one evaluateJinja, in order. */
-interface MissingWatch {
-  readonly missing: string[];
-  /** Inside a slice (`xs[1:]`), whose own lookups are not the template's. */
-  slicing: number;
-}
-
-/** What every copy of this module shares through nunjucks' runtime object. */
-interface SharedState {
-  watch?: MissingWatch;
-}
-
-/**
- * Strict undefined, on top of the Ansible runtime (jinja-runtime.ts): nunjucks yields undefined
- * for a missing attribute and carries on; Jinja's StrictUndefined (Ansible's) fails where it
- * is used. Lookups are wrapped (compiled templates look runtime functions up on the shared
- * runtime object) to record misses while an evaluateJinja runs; guards take their miss
- * back. renderJinja is unaffected.
- */
-function installOnce(): SharedState {
-  const runtime = (nunjucks as unknown as { runtime: Record<string | symbol, unknown> }).runtime;
-  const existing = runtime[INSTALLED] as SharedState | undefined;
-  if (existing !== undefined) return existing;
-  const shared: SharedState = {};
-  runtime[INSTALLED] = shared;
-  const member = runtime.memberLookup as (...args: unknown[]) => unknown;
-  runtime.memberLookup = function (this: unknown, ...args: unknown[]): unknown {
-    // Python's negative index: xs[-1] is the last item.
-    const [target, key] = args;
-    if (args.length === 2 && typeof key === 'number' && key < 0 && (Array.isArray(target) || typeof target === 'string')) {
-      args[1] = target.length + key;
-    }
-    const watch = shared.watch;
-    if (watch === undefined) return member.apply(this, args);
-    if (args.length === 4) {
-      watch.slicing++;
-      try {
-        return member.apply(this, args);
-      } finally {
-        watch.slicing--;
-      }
-    }
-    const value = member.apply(this, args);
-    if (value === undefined && watch.slicing === 0) watch.missing.push(String(args[1]));
-    // Python's dict.get gives None for a missing key, not undefined.
-    if (args[1] === 'get' && typeof value === 'function' && !Array.isArray(args[0]))
-      return (...call: unknown[]) => (value as (...a: unknown[]) => unknown)(...call) ?? null;
-    return value;
-  };
-  const symbol = runtime.contextOrFrameLookup as (...args: unknown[]) => unknown;
-  runtime.contextOrFrameLookup = function (this: unknown, ...args: unknown[]): unknown {
-    const value = symbol.apply(this, args);
-    // Unguarded undefined names were refused before rendering: this one is under a guard.
-    if (value === undefined && shared.watch !== undefined) shared.watch.missing.push(String(args[2]));
-    return value;
-  };
-  return shared;
 }
 
 /** A guard (`is defined`, `| default`) saw an undefined value: the miss that made it is handled. */

@@ -1,4 +1,4 @@
-import { type AbsolutePath, definePlaybook, directory, type Host, packages, type Role, user, ValidationError } from '../index.ts';
+import { type AbsolutePath, definePlaybook, directory, type Host, hostText, packages, type Role, user, ValidationError } from '../index.ts';
 import { logrotate } from '../roles/logrotate/index.ts';
 import { monit } from '../roles/monit/index.ts';
 import { nginxSite } from '../roles/nginx-site/index.ts';
@@ -101,13 +101,7 @@ function blotStack(settings: BlotSettings): Role[] {
 }
 
 function blotSettings(host: Host): BlotSettings {
-  const text = (name: string, fallback: string): string => {
-    const value = host.vars[name];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw new ValidationError(name, `host ${host.name}: must be text, got ${JSON.stringify(value)}`);
-    return String(value);
-  };
+  const text = (name: string, fallback: string): string => hostText(host, name) ?? fallback;
   const dir = text('blot_dir', '/var/www/blot');
   if (!dir.startsWith('/')) throw new ValidationError('blot_dir', `host ${host.name}: must be an absolute path, got ${dir}`);
   const port = Number(text('blot_port', '8080'));

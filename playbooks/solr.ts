@@ -1,4 +1,4 @@
-import { definePlaybook, type Host, ValidationError } from '../index.ts';
+import { definePlaybook, type Host, hostText, ValidationError } from '../index.ts';
 import { solr } from '../roles/solr/index.ts';
 
 /**
@@ -19,16 +19,9 @@ export default definePlaybook({
 
 function solrProps(host: Host): Parameters<typeof solr>[0] {
   const vars = host.vars;
-  const text = (name: string): string | undefined => {
-    const value = vars[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw new ValidationError(name, `must be text, got ${JSON.stringify(value)}`);
-    return String(value);
-  };
-  const version = (text('solr_version') ?? '9.4.0') as `${number}.${number}.${number}`;
-  const archive = text('solr_archive');
-  const sha512 = text('solr_sha512');
+  const version = (hostText(host, 'solr_version') ?? '9.4.0') as `${number}.${number}.${number}`;
+  const archive = hostText(host, 'solr_archive');
+  const sha512 = hostText(host, 'solr_sha512');
   if (archive === undefined && sha512 === undefined)
     throw new ValidationError(
       'solr_sha512',
@@ -38,9 +31,9 @@ function solrProps(host: Host): Parameters<typeof solr>[0] {
   if (packages !== undefined && !(Array.isArray(packages) || typeof packages === 'string'))
     throw new ValidationError('solr_packages', 'must be a list of package names (or one, comma-separated)');
   const removeOld = vars.solr_remove_old === true || vars.solr_remove_old === 'true';
-  const port = text('solr_port');
-  const heap = text('solr_heap');
-  const jettyHost = text('solr_jetty_host');
+  const port = hostText(host, 'solr_port');
+  const heap = hostText(host, 'solr_heap');
+  const jettyHost = hostText(host, 'solr_jetty_host');
   return {
     version,
     ...(archive !== undefined ? { archive: archive as `/${string}` } : { sha512: sha512! }),
@@ -50,8 +43,8 @@ function solrProps(host: Host): Parameters<typeof solr>[0] {
     ...(packages !== undefined && { packages: typeof packages === 'string' ? packages.split(',') : (packages as string[]) }),
     ...(removeOld && {
       removeOld: {
-        path: (text('solr_old_install') ?? '/home/webadmin/solr-5.2.1') as `/${string}`,
-        crontabUser: text('solr_old_crontab_user') ?? 'webadmin',
+        path: (hostText(host, 'solr_old_install') ?? '/home/webadmin/solr-5.2.1') as `/${string}`,
+        crontabUser: hostText(host, 'solr_old_crontab_user') ?? 'webadmin',
       },
     }),
   } as Parameters<typeof solr>[0];

@@ -5,7 +5,7 @@ import * as bosun from '../index.ts';
 
 /** What a role author imports from 'bosun' besides the resources: the documented set (docs/authoring.md). */
 const AUTHORING = {
-  playbooks: ['definePlaybook', 'role', 'handler'],
+  playbooks: ['definePlaybook', 'role', 'handler', 'hostText'],
   secrets: ['secret', 'secretText', 'Secret'],
   errors: ['ValidationError', 'BosunError'],
   validation: ['text', 'oneLine', 'absolutePath', 'fileMode', 'oneOf', 'bool', 'wholeNumber', 'stringList', 'keysOf', 'knownKeys'],

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { quote } from '../../compiler/quote.ts';
 import { type Fleet, startFleet } from '../support/fleet.ts';
 import { patience } from '../support/patience.ts';
-import { bosun, writeInventory, writeSshConfig } from './bosun-cli.ts';
+import { expectConverges, writeInventory, writeSshConfig } from './bosun-cli.ts';
 
 const APP = new URL('../fixtures/blot/app.py', import.meta.url);
 
@@ -47,12 +47,7 @@ describe('blot playbook on a fleet host @fleet', function () {
   after(() => fleet?.stop());
 
   it('check (exit 2), one apply (exit 0), check again (exit 0); a request goes nginx → app → redis', async () => {
-    const check = await bosun('check', fleet, options);
-    expect(check.exitCode, check.stdout + check.stderr).to.equal(2);
-    const apply = await bosun('apply', fleet, options);
-    expect(apply.exitCode, apply.stdout + apply.stderr).to.equal(0);
-    const again = await bosun('check', fleet, options);
-    expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
+    await expectConverges(fleet, options);
     // Each request is counted in redis: the count goes up by one per request served.
     const first = Number(/request (\d+)/.exec(await served())?.[1]);
     expect(await served()).to.equal(`blot: request ${first + 1}\n`);

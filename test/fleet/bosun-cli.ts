@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,19 @@ export async function bosun(
   }).done();
   const report = JSON.parse(await readFile(json, 'utf8').catch(() => '{"exitCode":-1,"hosts":[]}')) as JsonReport;
   return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr, report };
+}
+
+/**
+ * A playbook converges through the command: a check finds work (exit 2), one apply does it
+ * (exit 0), a check again finds none (exit 0). A wrong exit shows that run's output.
+ */
+export async function expectConverges(fleet: Fleet, options: Parameters<typeof bosun>[2]): Promise<void> {
+  const check = await bosun('check', fleet, options);
+  expect(check.exitCode, check.stdout + check.stderr).to.equal(2);
+  const apply = await bosun('apply', fleet, options);
+  expect(apply.exitCode, apply.stdout + apply.stderr).to.equal(0);
+  const again = await bosun('check', fleet, options);
+  expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { type Fleet, startFleet } from '../support/fleet.ts';
 import { patience } from '../support/patience.ts';
 import { solrStandIn } from '../support/solr-standin.ts';
-import { bosun, writeInventory, writeSshConfig } from './bosun-cli.ts';
+import { bosun, expectConverges, writeInventory, writeSshConfig } from './bosun-cli.ts';
 
 /** playbooks/solr.ts through the bosun command on a booted host, with a stand-in release for Apache's. */
 describe('solr playbook on a fleet host @fleet', function () {
@@ -33,12 +33,7 @@ describe('solr playbook on a fleet host @fleet', function () {
   after(() => fleet?.stop());
 
   it('check (exit 2), apply (exit 0), check again (exit 0); Solr answers on 8983 as the solr user', async () => {
-    const check = await bosun('check', fleet, options);
-    expect(check.exitCode, check.stdout + check.stderr).to.equal(2);
-    const apply = await bosun('apply', fleet, options);
-    expect(apply.exitCode, apply.stdout + apply.stderr).to.equal(0);
-    const again = await bosun('check', fleet, options);
-    expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
+    await expectConverges(fleet, options);
     const host = fleet.hosts[0]!;
     const deadline = Date.now() + patience(60_000);
     for (;;) {

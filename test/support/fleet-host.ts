@@ -54,6 +54,23 @@ export interface RunningHost extends FleetHost {
 
 /** Prepares an overlay root for host `name` on `address:port` (FLEET.md step 2). */
 export async function createHost(base: string, name: string, address: string, port: number): Promise<RunningHost> {
+  const { overlay, hostKey } = await prepareHostRoot(base, name, address, port);
+  return new NspawnHost(name, address, port, overlay, hostKey);
+}
+
+/** A host's own root, ready to start: an overlay of `base`, and the public host key sshd will show. */
+export interface HostRoot {
+  readonly overlay: OverlayRoot;
+  /** The ed25519 public host key (`ssh-ed25519 AAAA…`). */
+  readonly hostKey: string;
+}
+
+/**
+ * Mounts an overlay of `base` and gives it host `name`'s identity: sshd on `address:port`, its
+ * hostname, a machine-id and host keys of its own. For a booted host (createHost) and the
+ * bench's light hosts alike.
+ */
+export async function prepareHostRoot(base: string, name: string, address: string, port: number): Promise<HostRoot> {
   const overlay = await mountOverlay(base, `${name}-`);
   const root = overlay.root;
   const listen = port === 22 ? `ListenAddress ${address}\n` : `Port ${port}\nListenAddress ${address}\n`;
@@ -63,7 +80,7 @@ export async function createHost(base: string, name: string, address: string, po
   await writeFile(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
   await execa('chroot', [root, 'ssh-keygen', '-A']);
   const hostKey = (await readFile(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
-  return new NspawnHost(name, address, port, overlay, hostKey);
+  return { overlay, hostKey };
 }
 
 class NspawnHost implements RunningHost {
