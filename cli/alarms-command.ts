@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { BosunError } from '../compiler/errors.ts';
-import { parseExtraVars } from '../inventory/extra-vars.ts';
-import { defaultInventory, loadInventories } from '../inventory/index.ts';
-import { parseLimit } from '../inventory/limit.ts';
 import { alarmsExitCode, alarmsHuman, ensureStatusAlarms } from '../runner/cloudwatch/ensure-alarms.ts';
 import { alarmTargets, DEFAULT_POLICY } from '../runner/cloudwatch/status-alarm.ts';
+import { inventoryHosts } from './inventory-hosts.ts';
 import { positiveInteger } from './options.ts';
 import type { Io } from './run-command.ts';
 
@@ -41,13 +39,7 @@ export function registerAlarmsCommands(program: Command, io: Io, setCode: (code:
       .option('--endpoint <url>', "CloudWatch's endpoint (a VPC endpoint); default the region's")
       .option('--json <file>', 'write the results as JSON (- for stdout, then nothing else is printed there)')
       .action(async (flags: Record<string, unknown>) => {
-        const extraVars = await parseExtraVars(flags.extraVars as string[]);
-        const sources = flags.inventory as string[];
-        const inventory = sources.length === 0 ? defaultInventory(extraVars) : await loadInventories([...sources], { extraVars });
-        const limit = typeof flags.limit === 'string' ? await parseLimit(flags.limit) : 'all';
-        const hosts = inventory.select(limit);
-        if (hosts.length === 0) throw new BosunError(`--limit ${limit} matches no host of the inventory`);
-        const { targets, skipped } = alarmTargets(hosts);
+        const { targets, skipped } = alarmTargets(await inventoryHosts(flags));
         for (const each of skipped) io.stderr(`bosun alarms: skipping ${each.host}: ${each.reason}\n`);
         if (targets.length === 0)
           throw new BosunError('no host of the inventory is an EC2 instance with a region (instance_id, placement.region)');

@@ -11,12 +11,10 @@ import { printable } from '../runner/printable.ts';
 import { applyPatches, type StageOutcome } from '../runner/patch/apply-hosts.ts';
 import { applyExitCode, hostPatchHuman, stageSummary } from '../runner/patch/report-apply.ts';
 import { type Secret, secret } from '../compiler/secret.ts';
-import { parseExtraVars } from '../inventory/extra-vars.ts';
-import { defaultInventory, loadInventories } from '../inventory/index.ts';
-import { parseLimit } from '../inventory/limit.ts';
 import { type PatchTarget, patchTargets } from '../runner/patch/patch-target.ts';
 import { scanExitCode, scanHuman } from '../runner/patch/report-scan.ts';
 import { scanHosts } from '../runner/patch/scan-hosts.ts';
+import { inventoryHosts } from './inventory-hosts.ts';
 import { percentage, positiveInteger } from './options.ts';
 import { promptSecret } from './prompt.ts';
 import type { Io } from './run-command.ts';
@@ -47,12 +45,7 @@ interface Prepared {
 }
 
 async function prepare(flags: Record<string, unknown>, controlDir: string): Promise<Prepared> {
-  const extraVars = await parseExtraVars(flags.extraVars as string[]);
-  const sources = flags.inventory as string[];
-  const inventory = sources.length === 0 ? defaultInventory(extraVars) : await loadInventories([...sources], { extraVars });
-  const limit = typeof flags.limit === 'string' ? await parseLimit(flags.limit) : 'all';
-  const hosts = inventory.select(limit);
-  if (hosts.length === 0) throw new BosunError(`--limit ${limit} matches no host of the inventory`);
+  const hosts = await inventoryHosts(flags);
   const becomePassword = flags.askBecomePass === true ? secret(await promptSecret('BECOME password: ')) : undefined;
   return {
     targets: patchTargets(hosts),

@@ -24,6 +24,13 @@ export interface HostSelector {
   select(pattern: string): readonly Host[];
 }
 
+/** The hosts `--limit pattern` selects; a limit that matches none is refused, as a mistyped name would be. */
+export function limitedHosts(inventory: HostSelector, pattern: string): readonly Host[] {
+  const hosts = inventory.select(pattern);
+  if (hosts.length === 0) throw new BosunError(`--limit ${pattern} matches no host of the inventory`);
+  return hosts;
+}
+
 /**
  * Every host the playbook's plays select (narrowed by --limit), with its plan
  * compiled and rendered. All compiling happens here, before anything runs, so a
@@ -34,8 +41,7 @@ export function resolveTargets(
   inventory: HostSelector,
   options: StepSelection & { readonly limit?: string },
 ): Target[] {
-  const allowed = options.limit === undefined ? undefined : new Set(inventory.select(options.limit).map((host) => host.name));
-  if (allowed !== undefined && allowed.size === 0) throw new BosunError(`--limit ${options.limit} matches no host of the inventory`);
+  const allowed = options.limit === undefined ? undefined : new Set(limitedHosts(inventory, options.limit).map((host) => host.name));
   const byHost = new Map<string, { host: Host; plays: Play[] }>();
   for (const play of playbook.plays) {
     for (const host of inventory.select(play.hosts)) {

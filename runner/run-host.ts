@@ -1,17 +1,10 @@
 import type { Mode, Plan } from '../compiler/plan.ts';
 import type { RenderedPlan } from '../compiler/render.ts';
 import { maskSecrets } from '../compiler/secret.ts';
-import {
-  DID_NOT_CONVERGE,
-  DIFF_CAP_BYTES,
-  decodeData,
-  type FrameEvent,
-  ProtocolError,
-  parseFrame,
-  payloadAck,
-} from '../compiler/protocol.ts';
+import { DID_NOT_CONVERGE, DIFF_CAP_BYTES, decodeData, payloadAck } from '../compiler/protocol.ts';
 import type { HandlerStep, Step, StepStatus } from '../compiler/step.ts';
 import { renderDiff, type DiffEvidence } from './diff.ts';
+import { runFramedSession, type SessionFrame, sessionFailure } from './framed-session.ts';
 import type { HostResult, HostStatus, StepResult } from './results.ts';
 import type { SessionInput, Transport } from './transport.ts';
 
@@ -43,9 +36,6 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   const evidence = new Map<number, DiffEvidence>();
   const outputs = new Map<number, string>();
   const pending = new Set<number>();
-  let facts: Record<string, string> | undefined;
-  let ended = false;
-  let broken: string | undefined;
   // The data sections the script asks for, sent one after the other, in the order asked.
   let input: SessionInput | undefined;
   let sending: Promise<void> = Promise.resolve();
@@ -73,24 +63,8 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     logPending = logPending.slice(end);
   };
 
-  const onLine = (line: string): void => {
-    let event: FrameEvent | undefined;
-    try {
-      event = parseFrame(line);
-    } catch (error) {
-      // The script and the runner disagree: nothing more it says can be trusted.
-      if (!(error instanceof ProtocolError)) throw error;
-      broken ??= error.message;
-      return;
-    }
-    if (event === undefined) {
-      log(`${line}\n`);
-      return;
-    }
+  const onFrame = (event: SessionFrame, line: string): string | undefined => {
     switch (event.t) {
-      case 'facts':
-        facts = { pkg: event.pkg, init: event.init, os: event.os };
-        break;
       case 'start':
         startedAt.set(event.i, Date.now());
         break;
@@ -120,17 +94,12 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
       case 'got': {
         const data = rendered.payloads.get(event.p);
         // Only what this host's own script names: anything else is the protocol broken.
-        if (data === undefined) {
-          broken ??= `the script asked for content it does not name: ${line}`;
-          break;
-        }
+        if (data === undefined) return `the script asked for content it does not name: ${line}`;
         send(event.t === 'need' ? () => data.chunks() : () => [payloadAck(data.sha256)]);
         break;
       }
-      case 'end':
-        ended = true;
-        break;
     }
+    return undefined;
   };
 
   const stepResult = (step: Step, index: number, status: StepStatus, rc: number, durationMs: number): StepResult => {
@@ -161,37 +130,23 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
     };
   };
 
-  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-  const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
-  const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
-  const outcome = await transport.run({
+  const session = await runFramedSession(transport, {
     script: rendered.script,
     mode: options.mode,
-    onLine,
-    onStderr: (text) => log(text),
+    onFrame,
+    onLog: (text) => log(text),
     onInput: (channel) => {
       input = channel;
     },
-    ...(signal && { signal }),
+    ...(options.signal && { signal: options.signal }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
   });
   await sending.catch(() => undefined);
   log('', true);
+  const { facts } = session;
   const base = { host: plan.host, steps: results, durationMs: Date.now() - started, planHash: rendered.digest, ...(facts && { facts }) };
-  if (broken !== undefined) return { ...base, status: 'failed', reason: mask(`protocol error: ${broken}`) };
-  if (!ended && timeout?.aborted === true)
-    return { ...base, status: 'failed', reason: `timed out after ${options.timeoutMs! / 1000} s; session ended` };
-  if (!ended && options.signal?.aborted === true) {
-    const by = typeof options.signal.reason === 'string' ? ` by ${options.signal.reason}` : '';
-    return { ...base, status: 'failed', reason: `interrupted${by}; session ended` };
-  }
-  if (outcome.unreachable) return { ...base, status: 'unreachable', reason: mask(outcome.reason ?? outcome.stderr.trim()) };
-  if (!ended) {
-    const why =
-      outcome.reason ??
-      (outcome.stderr.trim().split('\n').slice(-3).join('\n') || `the script stopped early (exit code ${String(outcome.exitCode)})`);
-    return { ...base, status: 'failed', reason: mask(why) };
-  }
+  const failure = sessionFailure(session, options, mask);
+  if (failure !== undefined) return { ...base, status: failure.unreachable ? 'unreachable' : 'failed', reason: failure.reason };
   return { ...base, status: hostStatus(results) };
 }
 
