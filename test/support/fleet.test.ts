@@ -26,6 +26,14 @@ describe('test/support/fleet @fleet', function () {
     expect(new Set(fleet.hosts.map((host) => host.hostKey)).size).to.equal(3);
   });
 
+  it("resolves each host's own name without DNS, as a Debian install does (sudo looks it up on every become)", async () => {
+    for (const host of fleet.hosts) {
+      const result = await fleet.exec(host, 'getent hosts "$(hostname)"');
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(result.stdout.trim().split(/\s+/)).to.deep.equal(['127.0.1.1', host.name]);
+    }
+  });
+
   it('counts sessions on the server: one per ssh command', async () => {
     const host = fleet.hosts[0]!;
     const before = await fleet.sessionCounts(host);
