@@ -37,17 +37,29 @@ export function wantedAttributes(props: AttributeProps, where: string): Attribut
 /**
  * Read-only test that `path` has the wanted attributes (a name or a numeric id matches); with
  * `follow`, those of what a symbolic link at `path` points to, as chmod and chown change them.
+ * One `stat` reads them all: a process per attribute was most of a converged file step's cost.
  */
 export function attributesCheck(path: string, wanted: Attributes, follow = false): Shell {
-  const stat = code(follow ? 'stat -L -c' : 'stat -c');
+  const formats: string[] = [];
+  // The positional parameter that `stat`'s next field lands in (names and ids hold no blank).
+  const field = (format: string): Shell => {
+    formats.push(format);
+    return code(`"$${formats.length}"`);
+  };
+  const is = (format: string, value: string): Shell => sh`[ ${field(format)} = ${value} ]`;
+  const tests = [
+    wanted.mode === undefined ? undefined : is('%a', wanted.mode),
+    wanted.owner === undefined ? undefined : sh`{ ${is('%U', wanted.owner)} || ${is('%u', wanted.owner)}; }`,
+    wanted.group === undefined ? undefined : sh`{ ${is('%G', wanted.group)} || ${is('%g', wanted.group)}; }`,
+  ];
+  if (formats.length === 0) return code(':');
   return lines(
-    wanted.mode === undefined ? undefined : sh`[ "$(${stat} %a -- ${path})" = ${wanted.mode} ] || exit 1`,
-    wanted.owner === undefined
-      ? undefined
-      : sh`[ "$(${stat} %U -- ${path})" = ${wanted.owner} ] || [ "$(${stat} %u -- ${path})" = ${wanted.owner} ] || exit 1`,
-    wanted.group === undefined
-      ? undefined
-      : sh`[ "$(${stat} %G -- ${path})" = ${wanted.group} ] || [ "$(${stat} %g -- ${path})" = ${wanted.group} ] || exit 1`,
+    sh`_bosun_st=$(${code(follow ? 'stat -L -c' : 'stat -c')} ${formats.join(' ')} -- ${path}) || exit 1`,
+    // A check runs in a subshell of its own: its positional parameters and -f are its own.
+    code('set -f'),
+    code('# shellcheck disable=SC2086'),
+    code('set -- $_bosun_st'),
+    ...tests.map((test) => test && sh`${test} || exit 1`),
   );
 }
 
