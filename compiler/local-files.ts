@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { piecesOf } from './byte-pieces.ts';
 import { ValidationError } from './errors.ts';
 import type { AbsolutePath } from './validate.ts';
 
@@ -11,14 +12,7 @@ export type LocalPath = URL | AbsolutePath;
 
 /** What is at a local path, as data: the compiler reads the controller's disk only through this. */
 export type LocalNode =
-  | {
-      /** A regular file (a link to one is followed). */
-      readonly kind: 'file';
-      /** Its content, exactly. */
-      readonly bytes: Uint8Array;
-      /** The owner may execute it (copied files keep that as their default mode 0755). */
-      readonly executable: boolean;
-    }
+  | LocalFileNode
   | {
       /** A directory (a link to one is followed). */
       readonly kind: 'directory';
@@ -37,9 +31,32 @@ export type LocalNode =
     };
 
 /**
+ * A regular file (a link to one is followed), described without its bytes: a copied artifact
+ * may be larger than the controller's memory, so its content is read in pieces, when needed.
+ */
+export interface LocalFileNode {
+  readonly kind: 'file';
+  /** How many bytes it held when it was looked at. */
+  readonly size: number;
+  /** The owner may execute it (copied files keep that as their default mode 0755). */
+  readonly executable: boolean;
+  /**
+   * Its content in order, in pieces of at most PIECE_BYTES, read anew from where it is on each
+   * call (the file may have changed since: whoever sends the bytes checks them against their sha256).
+   */
+  chunks(): Iterable<Uint8Array>;
+}
+
+/** A local file given as bytes in memory (what tests give a compile instead of the disk). */
+export function fileNode(bytes: Uint8Array, executable = false): LocalFileNode {
+  return { kind: 'file', size: bytes.byteLength, executable, chunks: () => piecesOf(bytes) };
+}
+
+/**
  * How the compiler sees the files roles bring (copy sources, templates, archives). The caller
  * of compilePlan gives it (the CLI reads the disk, tests may give data), so the compiler stays
- * pure: the bytes reach it as data and end up in the script, whose digest then covers them.
+ * pure: small content reaches it as data and ends up in the script, whose digest then covers it;
+ * larger content is named in the script by its sha256, and the runner checks the bytes it sends against it.
  */
 export interface LocalFiles {
   /** What is at `path` (absolute, on the machine bosun runs on), symbolic links followed. */
@@ -69,8 +86,8 @@ export function localPath(value: unknown, field: string): string {
   return value;
 }
 
-/** The bytes of a local file; a missing or unreadable one is an error naming the field and the file. */
-export function localFile(files: LocalFiles, path: string, field: string): { bytes: Uint8Array; executable: boolean } {
+/** A local file (its size, mode and a way to read it); a missing or unreadable one is an error naming the field and the file. */
+export function localFile(files: LocalFiles, path: string, field: string): LocalFileNode {
   const node = files.read(path);
   if (node.kind === 'file') return node;
   throw new ValidationError(field, `${path}: ${problem(node, 'a file')}`);
@@ -80,6 +97,8 @@ export function localFile(files: LocalFiles, path: string, field: string): { byt
 export interface LocalTreeEntry {
   /** `/`-separated, relative to the top of the tree, e.g. `conf.d/a.conf`. */
   readonly path: string;
+  /** The absolute local path it was read from. */
+  readonly local: string;
   readonly node: Extract<LocalNode, { kind: 'file' | 'directory' }>;
 }
 
@@ -98,11 +117,12 @@ export function localTree(files: LocalFiles, top: string, field: string): LocalT
       throw new ValidationError(field, `${top}/${relative}: deeper than 64 directories (a symbolic link to a directory above it?)`);
     for (const name of [...names].sort()) {
       const path = relative === '' ? name : `${relative}/${name}`;
-      const node = files.read(`${top.replace(/\/+$/, '')}/${path}`);
+      const local = `${top.replace(/\/+$/, '')}/${path}`;
+      const node = files.read(local);
       if (node.kind !== 'file' && node.kind !== 'directory') {
-        throw new ValidationError(field, `${top.replace(/\/+$/, '')}/${path}: ${problem(node, 'a file or a directory')}`);
+        throw new ValidationError(field, `${local}: ${problem(node, 'a file or a directory')}`);
       }
-      found.push({ path, node });
+      found.push({ path, local, node });
       if (node.kind === 'directory') walk(path, node.entries, depth + 1);
     }
   };

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { INLINE_PAYLOAD_MAX_BYTES } from './protocol.ts';
+import { joined, PIECE_BYTES, piecesOf } from './byte-pieces.ts';
+import { BosunError } from './errors.ts';
+import type { LocalFileNode } from './local-files.ts';
+import { DIFF_CAP_BYTES, INLINE_PAYLOAD_MAX_BYTES } from './protocol.ts';
 import { Secret } from './secret.ts';
 import { shortHash } from './short-hash.ts';
 import { code, lines, sh, type Shell, withPayloads } from './shell.ts';
@@ -14,11 +17,10 @@ import { code, lines, sh, type Shell, withPayloads } from './shell.ts';
  *   step, as a function that prints it (a secret stays a quoted, masked value where it is used);
  * - larger content is a data section: the script names it by sha256 and size, a check compares
  *   the host's file by its checksum, and only a step that writes it asks the runner for its
- *   bytes, which are streamed on the session's stdin from where the playbook holds them.
+ *   bytes, which are streamed on the session's stdin from where the playbook holds them (a
+ *   local file is read again then, in pieces, never held whole).
  */
 export interface Payload {
-  /** The bytes, exactly. Built on each read from the source: large content is better read through `chunks`. */
-  readonly bytes: Uint8Array;
   /** How many bytes. */
   readonly size: number;
   /** sha256 of the bytes, hex. */
@@ -29,20 +31,38 @@ export interface Payload {
   readonly masked?: Secret;
   /** Whether the bytes travel inside the script (else as a data section the host asks for). */
   readonly inline: boolean;
-  /** The content as text, when it is UTF-8 without NUL (what a shell word carries and a line diff shows); else undefined. */
+  /**
+   * The content as text, when it is UTF-8 without NUL (what a shell word carries and a line diff
+   * shows); else undefined. A local file over DIFF_CAP_BYTES is not read for it: undefined.
+   */
   readonly text: string | undefined;
-  /** The bytes in order, in pieces of at most a mebibyte, without copying the whole content at once. */
+  /** The local file the bytes are read from when they are sent, when they are (for messages). */
+  readonly origin?: string;
+  /** The bytes in order, in pieces of at most PIECE_BYTES, without copying the whole content at once. */
   chunks(): Iterable<Uint8Array>;
 }
-
-/** Pieces a large payload is hashed and streamed in. */
-const CHUNK = 1 << 20;
 
 /** A payload of text (UTF-8), bytes, or a secret text. */
 export function payload(content: string | Uint8Array | Secret): Payload {
   if (content instanceof Secret) return new SourcePayload(content.reveal(), content);
   return new SourcePayload(content, undefined);
 }
+
+/**
+ * The payload of a local file (`path`, for messages). A small one is read whole: the script
+ * carries it. A larger one is never held: it is hashed by reading it in pieces, once, and read
+ * again, in pieces, when the host asks for its bytes. The same file node gives the same payload,
+ * so a file copied to many hosts is hashed once.
+ */
+export function filePayload(node: LocalFileNode, path: string): Payload {
+  let made = fromFiles.get(node);
+  if (made === undefined) {
+    made = node.size <= INLINE_PAYLOAD_MAX_BYTES ? new SourcePayload(joined(node.chunks()), undefined) : new FilePayload(node, path);
+    fromFiles.set(node, made);
+  }
+  return made;
+}
+const fromFiles = new WeakMap<LocalFileNode, Payload>();
 
 class SourcePayload implements Payload {
   readonly size: number;
@@ -63,11 +83,7 @@ class SourcePayload implements Payload {
 
   // Hashed on first use: a compile of many hosts names its small payloads by a cheaper hash (`inlineName`).
   get sha256(): string {
-    if (this.#sha256 === undefined) {
-      const hash = createHash('sha256');
-      for (const chunk of this.chunks()) hash.update(chunk);
-      this.#sha256 = hash.digest('hex');
-    }
+    this.#sha256 ??= digestOf(this.chunks()).sha256;
     return this.#sha256;
   }
 
@@ -83,25 +99,18 @@ class SourcePayload implements Payload {
     const source = this.#source;
     if (typeof source === 'string')
       return !source.includes('\0') && (source as string & { isWellFormed(): boolean }).isWellFormed() ? source : undefined;
-    const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-    if (bytes.includes(0)) return undefined;
-    const decoded = bytes.toString('utf8');
-    return Buffer.from(decoded, 'utf8').equals(bytes) ? decoded : undefined;
-  }
-
-  get bytes(): Uint8Array {
-    return typeof this.#source === 'string' ? Buffer.from(this.#source, 'utf8') : this.#source;
+    return utf8Text(source);
   }
 
   *chunks(): Iterable<Uint8Array> {
     const source = this.#source;
     if (typeof source !== 'string') {
-      for (let at = 0; at < source.byteLength; at += CHUNK) yield source.subarray(at, at + CHUNK);
+      yield* piecesOf(source);
       return;
     }
     // Slices of the text, never splitting a surrogate pair: their encodings add up to the whole's.
     for (let at = 0; at < source.length; ) {
-      let end = Math.min(source.length, at + CHUNK);
+      let end = Math.min(source.length, at + PIECE_BYTES);
       const last = source.charCodeAt(end - 1);
       if (end < source.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
       yield Buffer.from(source.slice(at, end), 'utf8');
@@ -113,6 +122,64 @@ class SourcePayload implements Payload {
   toJSON(): { sha256: string; size: number; secret: boolean } {
     return { sha256: this.secret ? '' : this.sha256, size: this.size, secret: this.secret };
   }
+}
+
+/** A local file too large to travel in the script: a data section, its bytes read from the file each time they are needed. */
+class FilePayload implements Payload {
+  readonly size: number;
+  readonly secret = false;
+  readonly inline = false;
+  readonly origin: string;
+  readonly #node: LocalFileNode;
+  #sha256: string | undefined;
+
+  constructor(node: LocalFileNode, path: string) {
+    this.#node = node;
+    this.size = node.size;
+    this.origin = path;
+  }
+
+  get sha256(): string {
+    if (this.#sha256 === undefined) {
+      const { sha256, size } = digestOf(this.chunks());
+      // The size and the sha256 the script names must be of the same bytes.
+      if (size !== this.size) throw new BosunError(`changed while bosun read it (${this.size} bytes, then ${size})`, { file: this.origin });
+      this.#sha256 = sha256;
+    }
+    return this.#sha256;
+  }
+
+  // Read for a diff only when a diff would show it.
+  get text(): string | undefined {
+    return this.size <= DIFF_CAP_BYTES ? utf8Text(joined(this.chunks())) : undefined;
+  }
+
+  chunks(): Iterable<Uint8Array> {
+    return this.#node.chunks();
+  }
+
+  toJSON(): { sha256: string; size: number; secret: boolean } {
+    return { sha256: this.sha256, size: this.size, secret: false };
+  }
+}
+
+/** The sha256 (hex) and the length of bytes read in pieces. */
+function digestOf(pieces: Iterable<Uint8Array>): { sha256: string; size: number } {
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const piece of pieces) {
+    hash.update(piece);
+    size += piece.byteLength;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** Bytes as text, when they are UTF-8 without NUL; else undefined. */
+function utf8Text(source: Uint8Array): string | undefined {
+  const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+  if (bytes.includes(0)) return undefined;
+  const decoded = bytes.toString('utf8');
+  return Buffer.from(decoded, 'utf8').equals(bytes) ? decoded : undefined;
 }
 
 /** Shell code that writes the payload's bytes, and nothing else, to stdout. */
@@ -183,13 +250,12 @@ function inlineName(data: Payload): string {
 
 /** printf of the bytes: text a shell word can carry as one quoted value, other bytes (NUL, invalid UTF-8) as printf's octal escapes. */
 function inlineBytes(data: Payload): Shell {
-  const text = data instanceof SourcePayload ? data.text : undefined;
+  // Inline content is small: read whole.
+  const text = data.text;
   if (text !== undefined) return sh`printf '%s' ${text}`;
-  const bytes = Buffer.from(data.bytes);
-  if (!bytes.includes(0) && Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) {
-    return sh`printf '%s' ${bytes.toString('utf8')}`;
-  }
-  return code(`printf '${octalEscaped(bytes)}'`);
+  const bytes = joined(data.chunks());
+  const decoded = utf8Text(bytes);
+  return decoded !== undefined ? sh`printf '%s' ${decoded}` : code(`printf '${octalEscaped(bytes)}'`);
 }
 
 function octalEscaped(bytes: Buffer): string {

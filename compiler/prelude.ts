@@ -88,26 +88,29 @@ _bosun_point() { :; }
 # A data section's bytes (sha256 $1, $2 bytes) on stdout: asked for on fd ${FRAME_FD}, read from fd ${DATA_FD}. The runner
 # acknowledges the section after the host says it got it, so a short read (the session's stdin closed)
 # is a failure, never a short file. Then the boot's pump is ending the run: wait for that rather than race
-# it, so that the step's trap removes its temp file after the end came, not while it comes.
+# it, so that the step's trap removes its temp file after the end came, not while it comes. The runner
+# refuses bytes that were not the section's (its local file changed since the compile): a failure too.
 _bosun_payload() {
   if [ "$_bosun_channel" != 1 ]; then
     echo "bosun: this step needs $2 bytes of content from bosun, which only bosun's own session sends" >&2
     return 1
   fi
   printf '${frameFormat('need')}' "$1" >&${FRAME_FD}
-  if head -c "$2" <&${DATA_FD} && printf '${frameFormat('got')}' "$1" >&${FRAME_FD} && IFS= read -r _bosun_ack <&${DATA_FD} && [ "$_bosun_ack" = "ok $1" ]; then
-    return 0
+  if head -c "$2" <&${DATA_FD} && printf '${frameFormat('got')}' "$1" >&${FRAME_FD} && IFS= read -r _bosun_ack <&${DATA_FD}; then
+    [ "$_bosun_ack" = "ok $1" ] && return 0
+    case $_bosun_ack in "no "*) printf 'bosun: %s\\n' "\${_bosun_ack#no }" >&2; return 1 ;; esac
   fi
   sleep 1
   return 1
 }
-# Whether file $3 holds exactly data section $1 ($2 bytes): size, then sha256, fetching no bytes where the host can hash.
+# Whether file $3 holds exactly data section $1 ($2 bytes): size, then sha256, fetching no bytes where the host can hash
+# (bytes fetched but refused are one byte too many for cmp: no match).
 _bosun_matches() {
   [ -f "$3" ] || return 1
   _bosun_n=$(wc -c <"$3") && [ "$_bosun_n" -eq "$2" ] || return 1
   if [ "$_bosun_sha256" = 1 ]; then
     _bosun_sum=$(sha256sum <"$3") && [ "\${_bosun_sum%% *}" = "$1" ]
-  else _bosun_payload "$1" "$2" | cmp -s - "$3"; fi
+  else { _bosun_payload "$1" "$2" || printf x; } | cmp -s - "$3"; fi
 }
 # A diff's evidence of file $1: its size, and its content when that is within the cap (never a piece of a large file).
 _bosun_before() {

@@ -48,6 +48,13 @@ export const DATA_FD = 8;
 export function payloadAck(sha256: string): string {
   return `ok ${sha256}\n`;
 }
+/**
+ * What the runner sends instead when the bytes it sent are not the section the script names (the
+ * local file changed since the compile): the host refuses them, printing why, and the step fails.
+ */
+export function payloadRefusal(why: string): string {
+  return `no ${why.replace(/[\r\n]+/g, ' ')}\n`;
+}
 
 /** The type of one field of a frame: numbers are printed bare, strings inside quotes (never escaped: callers pass safe text). */
 type FieldType = 'number' | 'string';
@@ -77,7 +84,7 @@ export const FRAMES = {
   output: { i: 'number', b64: 'string' },
   /** The host asks for the bytes of data section `p` (its sha256): the runner sends them on stdin. */
   need: { p: 'string' },
-  /** The host read data section `p`: the runner acknowledges it on stdin (`payloadAck`). */
+  /** The host read data section `p`: the runner acknowledges it on stdin (`payloadAck`), or refuses it (`payloadRefusal`). */
   got: { p: 'string' },
   /** The script reached its end: a session without it failed, whatever its exit code. */
   end: {},

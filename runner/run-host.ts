@@ -1,8 +1,9 @@
 import type { Mode, Plan } from '../compiler/plan.ts';
 import type { RenderedPlan } from '../compiler/render.ts';
 import { maskSecrets } from '../compiler/secret.ts';
-import { DID_NOT_CONVERGE, DIFF_CAP_BYTES, decodeData, payloadAck } from '../compiler/protocol.ts';
+import { DID_NOT_CONVERGE, DIFF_CAP_BYTES, decodeData } from '../compiler/protocol.ts';
 import type { HandlerStep, Step, StepStatus } from '../compiler/step.ts';
+import { SectionSending } from './data-section.ts';
 import { renderDiff, type DiffEvidence } from './diff.ts';
 import { runFramedSession, type SessionFrame, sessionFailure } from './framed-session.ts';
 import type { HostResult, HostStatus, StepResult } from './results.ts';
@@ -37,6 +38,7 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
   const outputs = new Map<number, string>();
   const pending = new Set<number>();
   // The data sections the script asks for, sent one after the other, in the order asked.
+  const sections = new Map<string, SectionSending>();
   let input: SessionInput | undefined;
   let sending: Promise<void> = Promise.resolve();
   const send = (pieces: () => Iterable<Uint8Array | string>): void => {
@@ -90,12 +92,20 @@ export async function runHost(plan: Plan, rendered: RenderedPlan, transport: Tra
         options.onStep?.(result);
         break;
       }
-      case 'need':
-      case 'got': {
+      case 'need': {
         const data = rendered.payloads.get(event.p);
         // Only what this host's own script names: anything else is the protocol broken.
         if (data === undefined) return `the script asked for content it does not name: ${line}`;
-        send(event.t === 'need' ? () => data.chunks() : () => [payloadAck(data.sha256)]);
+        const sending = new SectionSending(data);
+        sections.set(event.p, sending);
+        send(() => sending.pieces());
+        break;
+      }
+      case 'got': {
+        const sending = sections.get(event.p);
+        if (sending === undefined) return `the script says it got content it did not ask for: ${line}`;
+        // Decided once the pieces before it have all gone.
+        send(() => [sending.acknowledgement()]);
         break;
       }
     }

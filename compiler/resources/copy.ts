@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
-import { type LocalFiles, type LocalPath, localFile, localPath, localTree } from '../local-files.ts';
-import { payload } from '../payload.ts';
+import { type LocalFileNode, type LocalFiles, type LocalPath, localFile, localPath, localTree } from '../local-files.ts';
+import { filePayload } from '../payload.ts';
 import type { Step } from '../step.ts';
 import { type AbsolutePath, absolutePath, bool, type FileMode, fileMode, keysOf, knownKeys } from '../validate.ts';
 import { type Attributes, wantedAttributes } from './attributes.ts';
@@ -102,14 +102,14 @@ export function compileCopy(resource: CopyResource, files: LocalFiles): Step | S
   );
   const mode = resource.mode === undefined ? undefined : fileMode(resource.mode, `${where}.mode`);
   const fileAttributes: Attributes = { ...owners, ...(mode !== undefined && { mode }) };
-  const copied = (target: AbsolutePath, bytes: Uint8Array, executable: boolean, validate?: readonly string[]): Step =>
+  const copied = (target: AbsolutePath, local: LocalFileNode, source: string, validate?: readonly string[]): Step =>
     contentStep({
       resource: 'copy',
       path: target,
-      data: payload(bytes),
+      data: filePayload(local, source),
       sensitive,
       wanted: fileAttributes,
-      newMode: executable ? '755' : '644',
+      newMode: local.executable ? '755' : '644',
       ...(validate !== undefined && { validate: validateCommand(validate, `${where}.validate`) }),
       common,
     });
@@ -117,8 +117,8 @@ export function compileCopy(resource: CopyResource, files: LocalFiles): Step | S
   if (given.src !== undefined) {
     if (path.endsWith('/')) throw new ValidationError(`${where}.path`, 'names the file itself: drop the trailing slash');
     if (resource.directoryMode !== undefined) throw new ValidationError(`${where}.directoryMode`, 'is only for a tree');
-    const local = localFile(files, localPath(given.src, `${where}.src`), `${where}.src`);
-    return copied(path, local.bytes, local.executable, resource.validate);
+    const source = localPath(given.src, `${where}.src`);
+    return copied(path, localFile(files, source, `${where}.src`), source, resource.validate);
   }
   if (resource.validate !== undefined) throw new ValidationError(`${where}.validate`, 'is only for a single file (src)');
   const top = path.replace(/\/+$/, '') as AbsolutePath | '';
@@ -139,7 +139,7 @@ export function compileCopy(resource: CopyResource, files: LocalFiles): Step | S
   const steps = [directory((top || '/') as AbsolutePath)];
   for (const entry of localTree(files, localPath(given.tree, `${where}.tree`), `${where}.tree`)) {
     const target = absolutePath(`${top}/${entry.path}`, `${where}.tree`);
-    steps.push(entry.node.kind === 'directory' ? directory(target) : copied(target, entry.node.bytes, entry.node.executable));
+    steps.push(entry.node.kind === 'directory' ? directory(target) : copied(target, entry.node, entry.local));
   }
   return steps;
 }

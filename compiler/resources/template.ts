@@ -1,3 +1,4 @@
+import { joined } from '../byte-pieces.ts';
 import { ValidationError } from '../errors.ts';
 import { renderJinja } from '../jinja.ts';
 import { type LocalFiles, type LocalPath, localFile, localPath } from '../local-files.ts';
@@ -90,7 +91,7 @@ export function compileTemplate(resource: TemplateResource, files: LocalFiles): 
     throw new ValidationError(`${where}.vars`, 'must be a record of variables');
   }
   const src = localPath(resource.src, `${where}.src`);
-  const source = utf8(localFile(files, src, `${where}.src`).bytes, src, `${where}.src`);
+  const source = utf8(joined(localFile(files, src, `${where}.src`).chunks()), src, `${where}.src`);
   const rendered = renderJinja(source, vars as Record<string, unknown>, { file: src, field: `${where}.src` });
   const secret = secrets.length > 0;
   return contentStep({

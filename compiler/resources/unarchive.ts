@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import { type LocalFiles, type LocalPath, localFile, localPath } from '../local-files.ts';
-import { payload, payloadOut } from '../payload.ts';
+import { filePayload, payloadOut } from '../payload.ts';
 import { code, lines, sh, type Shell } from '../shell.ts';
 import type { Step } from '../step.ts';
 import { type AbsolutePath, absolutePath, type FileMode, keysOf, knownKeys, oneOf } from '../validate.ts';
@@ -107,7 +107,7 @@ export function compileUnarchive(resource: UnarchiveResource, files: LocalFiles)
       ? undefined
       : (() => {
           const file = localPath(given.src, `${where}.src`);
-          return { file, data: payload(localFile(files, file, `${where}.src`).bytes) };
+          return { file, data: filePayload(localFile(files, file, `${where}.src`), file) };
         })();
   const remote = given.remoteSrc === undefined ? undefined : absolutePath(given.remoteSrc, `${where}.remoteSrc`);
   const name = local?.file ?? remote ?? '';

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INLINE_PAYLOAD_MAX_BYTES, parseFrame } from '../../compiler/protocol.ts';
-import { file } from '../../index.ts';
+import { copy, file } from '../../index.ts';
 import { code } from '../../compiler/shell.ts';
 import type { Step } from '../../compiler/step.ts';
 import { runHost } from '../../runner/run-host.ts';
@@ -118,7 +118,7 @@ describe('runner/run-host: data sections', function () {
           const event = parseFrame(pending.slice(0, newline));
           pending = pending.slice(newline + 1);
           // Half the section, then the connection is lost.
-          if (event?.t === 'need') child.stdin!.end(Buffer.from(data!.bytes).subarray(0, data!.size >> 1));
+          if (event?.t === 'need') child.stdin!.end(Buffer.concat([...data!.chunks()]).subarray(0, data!.size >> 1));
         }
       });
       const result = await child;
@@ -145,6 +145,21 @@ describe('runner/run-host: data sections', function () {
       await writeFile(join(root.root, 'etc/large.conf'), LARGE.replace('line 7:', 'line 8:'));
       const drift = await runPlan(plan, recording, 'check');
       expect(statuses(drift), explain(drift)).to.deep.equal(['would-change']);
+    });
+
+    it('bytes refused in a check (the local file changed since the compile) match nothing, even a file holding them', async () => {
+      const { dir: src, dispose } = await tempDir();
+      try {
+        await writeFile(`${src}/large`, LARGE);
+        const plan = planOf([copy({ src: `${src}/large`, path: '/etc/copied' })]);
+        const now = LARGE.replace('line 7:', 'line 8:');
+        await writeFile(`${src}/large`, now);
+        await writeFile(join(root.root, 'etc/copied'), now);
+        const check = await runPlan(plan, root.transport, 'check');
+        expect(statuses(check), explain(check)).to.deep.equal(['would-change']);
+      } finally {
+        await dispose();
+      }
     });
   });
 });

@@ -1,9 +1,14 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { chmod, lstat, symlink as makeSymlink, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { compilePlan } from '../../../compiler/compile-plan.ts';
+import { fileNode, type LocalFiles, type LocalNode } from '../../../compiler/local-files.ts';
+import { INLINE_PAYLOAD_MAX_BYTES } from '../../../compiler/protocol.ts';
 import { copy, handler } from '../../../index.ts';
+import { testHost } from '../../../testing/host.ts';
 import {
   type AbsolutePath,
   assertConverges,
@@ -17,6 +22,7 @@ import {
   statuses,
   tempDir,
 } from '../../support/plan-harness.ts';
+import { renderChecked } from '../../../testing/shellcheck.ts';
 import { listTree } from '../../../testing/tree.ts';
 import { thrown } from '../../support/thrown.ts';
 import { patience } from '../../support/patience.ts';
@@ -199,6 +205,95 @@ describe('compiler/resources/copy', () => {
       const apply = await runPlan(plan, local, 'apply');
       expect(statuses(apply), explain(apply)).to.deep.equal(['changed']);
       expect((await readFile(`${dir}/arrived`)).equals(ALL_BYTES)).to.equal(true);
+    });
+  });
+
+  it('compiles from local files given as data, never reading the disk', () => {
+    const large = Buffer.alloc(INLINE_PAYLOAD_MAX_BYTES + 1, 0x99);
+    const given: Record<string, LocalNode> = {
+      '/role/files/run.sh': fileNode(Buffer.from('#!/bin/sh\n'), true),
+      '/role/files/blob': fileNode(large),
+    };
+    const files: LocalFiles = { read: (path) => given[path] ?? { kind: 'missing' } };
+    const plan = compilePlan(
+      testHost(),
+      [
+        {
+          name: 'p',
+          hosts: 'all',
+          roles: [
+            {
+              name: 'r',
+              resources: [
+                copy({ src: '/role/files/run.sh', path: '/usr/local/bin/run' }),
+                copy({ src: '/role/files/blob', path: '/srv/blob' }),
+              ],
+            },
+          ],
+        },
+      ],
+      { files },
+    );
+    const [run, blob] = plan.steps.map((step) => step.apply!.text);
+    expect(run).to.contain('else chmod 755 "$_bosun_tmp"');
+    expect(blob).to.contain(`_bosun_payload ${createHash('sha256').update(large).digest('hex')} ${large.length}`);
+    expect(plan.steps[1]!.diff).to.deep.include({ binary: { size: large.length } });
+  });
+
+  describe('a large local file, on this machine', function () {
+    this.timeout(patience(120_000));
+    let dir: AbsolutePath;
+    let dispose: () => Promise<void>;
+    const tree = (): Promise<string[]> => listTree(dir);
+    beforeEach(async () => ({ dir, dispose } = await tempDir()));
+    afterEach(() => dispose());
+    /** Over two pieces (mebibytes) of every byte value: a data section, read from the file when the host asks. */
+    const LARGE = Buffer.concat(Array.from({ length: 6200 }, (_, i) => ALL_BYTES.subarray(i % 256)));
+    /** Text over the inline size but under the diff cap: still diffed line by line. */
+    const MEDIUM = Array.from({ length: 600 }, (_, i) => `line ${i}\n`).join('');
+
+    it('is a data section that arrives byte-exact and converges; text under the diff cap is still diffed', async () => {
+      expect(LARGE.length).to.be.above(2 << 20);
+      await writeFile(`${src}/large.bin`, LARGE);
+      await writeFile(`${src}/medium.txt`, MEDIUM);
+      await writeFile(`${dir}/medium.txt`, MEDIUM.replace('line 7\n', 'line seven\n'));
+      const plan = planOf([
+        copy({ src: `${src}/large.bin`, path: `${dir}/large.bin` }),
+        copy({ src: `${src}/medium.txt`, path: `${dir}/medium.txt` }),
+      ]);
+      const { script } = renderChecked(plan);
+      expect(script).to.contain(`_bosun_payload ${createHash('sha256').update(LARGE).digest('hex')} ${LARGE.length}`);
+      const runs = await assertConverges(plan, local, tree);
+      expect(runs.check.steps[1]!.diff).to.contain('-line seven').and.to.contain('+line 7');
+      expect((await readFile(`${dir}/large.bin`)).equals(LARGE)).to.equal(true);
+    });
+
+    it('changed after the compile (other bytes, fewer, or gone), it is refused: the old file stays, no temp file is left', async () => {
+      for (const [name, change, why] of [
+        [
+          'other bytes',
+          () => writeFile(`${src}/changing`, Buffer.from(LARGE).fill(7, 1000, 2000)),
+          'changed since the plan was compiled (the plan names sha256',
+        ],
+        ['fewer bytes', () => writeFile(`${src}/changing`, LARGE.subarray(0, 5000)), 'is shorter than when the plan was compiled (5000 of'],
+        ['gone', () => rm(`${src}/changing`), 'could not be read again (ENOENT'],
+      ] as const) {
+        await writeFile(`${src}/changing`, LARGE);
+        await writeFile(`${src}/medium.txt`, MEDIUM);
+        await writeFile(`${dir}/target`, 'old\n');
+        const plan = planOf([
+          copy({ src: `${src}/changing`, path: `${dir}/target` }),
+          copy({ src: `${src}/medium.txt`, path: `${dir}/after` }),
+        ]);
+        await change();
+        const apply = await runPlan(plan, local, 'apply');
+        expect(statuses(apply), `${name}: ${explain(apply)}`).to.deep.equal(['failed', 'skipped']);
+        expect(apply.steps[0]!.output, name)
+          .to.contain(`bosun: ${src}/changing ${why}`)
+          .and.to.contain('refused, nothing was put in place');
+        expect(await readFile(`${dir}/target`, 'utf8'), name).to.equal('old\n');
+        expect(await readdir(dir), name).to.deep.equal(['target']);
+      }
     });
   });
 
