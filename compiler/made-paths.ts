@@ -12,7 +12,7 @@ import { sh, type Shell } from './shell.ts';
 
 /** A path's key: the short hash of its normal form (no repeated or trailing slash), hex. */
 export function pathKey(path: string): string {
-  return shortHash(normalPath(path));
+  return keyOf(normalPath(path));
 }
 
 /**
@@ -25,7 +25,7 @@ export function madeKeys(paths: readonly string[]): string[] {
   for (const path of paths) {
     let at = normalPath(path);
     while (at.length > 1) {
-      const key = shortHash(at);
+      const key = keyOf(at);
       if (keys.has(key)) break;
       keys.add(key);
       at = at.slice(0, at.lastIndexOf('/'));
@@ -44,6 +44,18 @@ export type Needed = 'file' | 'dir' | 'path';
  */
 export function needs(kind: Needed, path: string, reason: string): Shell {
   return sh`_bosun_needs ${kind} ${path} ${reason} ${pathKey(path)}`;
+}
+
+// Every step of a host names the same few directories: a compile of a large fleet asks for their keys over and over.
+const KEYS = new Map<string, string>();
+function keyOf(normal: string): string {
+  let key = KEYS.get(normal);
+  if (key === undefined) {
+    key = shortHash(normal);
+    if (KEYS.size >= 4096) KEYS.clear();
+    KEYS.set(normal, key);
+  }
+  return key;
 }
 
 function normalPath(path: string): string {
