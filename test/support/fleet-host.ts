@@ -76,9 +76,10 @@ export async function prepareHostRoot(base: string, name: string, address: strin
   const listen = port === 22 ? `ListenAddress ${address}\n` : `Port ${port}\nListenAddress ${address}\n`;
   await writeFile(join(root, 'etc/ssh/sshd_config.d/listen.conf'), listen);
   await writeFile(join(root, 'etc/hostname'), `${name}\n`);
-  // As Debian's installer writes it: the name resolves without DNS. Without it, every sudo on the
-  // host (become) asked the machine's resolver for the name and waited 5 s for it to give up.
-  await writeFile(join(root, 'etc/hosts'), `127.0.0.1\tlocalhost\n127.0.1.1\t${name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+  // The name resolves without DNS, on the 127.0.1.1 line of Debian's installer. Without it, every sudo
+  // on the host (become) asked the machine's resolver for the name and waited 5 s for it to give up.
+  // No ::1 line: localhost stays IPv4 only, as the base's own /etc/hosts has it.
+  await writeFile(join(root, 'etc/hosts'), `127.0.0.1\tlocalhost\n127.0.1.1\t${name}\n`);
   // Every host its own identity: the base's machine-id would make them all the same machine.
   await writeFile(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
   await execa('chroot', [root, 'ssh-keygen', '-A']);
