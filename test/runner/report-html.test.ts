@@ -81,7 +81,8 @@ describe('runner/report-html (in Chromium) @integration', function () {
   it("opens a step's diff from its grid cell, and from its own summary", async () => {
     expect(await page.locator('#step-0-1').getAttribute('open')).to.equal(null);
     await page.click('#grid tr.row:first-child td.cell[data-status=would-change] a');
-    await page.waitForFunction("document.getElementById('step-0-1').open");
+    // A locator wait, not a string predicate: polling one runs it through eval, which the page's CSP refuses.
+    await page.locator('#step-0-1[open]').waitFor();
     expect(await page.locator('#step-0-1 pre.diff .add').textContent()).to.equal('+welcome to bosun');
     expect(await page.locator('#step-0-1 pre.diff .del').textContent()).to.equal('-edited by hand');
     expect(await page.locator('#step-0-1 pre.diff').isVisible()).to.equal(true);
