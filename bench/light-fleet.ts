@@ -1,26 +1,35 @@
 import { execa, type ResultPromise } from 'execa';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimAddresses, releaseAddresses, wildcardListens } from '../test/support/addresses.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from '../test/support/debian-base.ts';
 import { prepareHostRoot } from '../test/support/fleet-host.ts';
+import { HostCgroup } from '../test/support/host-cgroup.ts';
 import { writeKnownHosts } from '../test/support/known-hosts.ts';
+import { onProcessExit } from '../testing/cleanup.ts';
 import { OVERLAY_DIR, type OverlayRoot } from '../testing/overlay.ts';
 import type { BenchFleet } from './fleet-runs.ts';
 import { sshArgs } from './fleet-runs.ts';
 
 /** A light fleet: what the bench needs of it, and how to take it down. */
 export interface LightFleet extends BenchFleet {
+  readonly hosts: readonly LightHost[];
   stop(): Promise<void>;
 }
 
-interface LightHost {
+/** One sshd-only host, while it runs. */
+export interface LightHost {
   readonly name: string;
   readonly address: string;
   readonly port: number;
   readonly hostKey: string;
   readonly overlay: OverlayRoot;
+  /** nspawn and sshd run here: an interrupted bench kills the host whole (test/support/host-cgroup.ts). */
+  readonly cgroup: HostCgroup;
   child?: ResultPromise;
+  /** Unregisters the host's exit action once it is stopped. */
+  forget?: () => void;
 }
 
 /**
@@ -35,6 +44,10 @@ export async function startLightFleet(n: number, options: DebianBaseOptions & { 
   const port = (await wildcardListens(22)) ? 2222 : 22;
   const numbers = await claimAddresses(n, port);
   const dir = await mkdtemp(join(OVERLAY_DIR, 'light-fleet-'));
+  // An interrupted bench: the hosts go first (their exit actions are newer), then this.
+  const forget = onProcessExit(() => {
+    spawnSync('rm', ['-rf', dir, ...numbers.map((k) => join(OVERLAY_DIR, 'addresses', String(k)))]);
+  });
   const hosts: LightHost[] = [];
   const knownHostsFile = join(dir, 'known_hosts');
   const fleet: LightFleet = {
@@ -46,6 +59,7 @@ export async function startLightFleet(n: number, options: DebianBaseOptions & { 
       await Promise.allSettled(hosts.map(stopHost));
       await rm(dir, { recursive: true, force: true });
       await releaseAddresses(numbers);
+      forget();
     },
   };
   try {
@@ -64,27 +78,26 @@ export async function startLightFleet(n: number, options: DebianBaseOptions & { 
 async function createLightHost(base: string, name: string, address: string, port: number): Promise<LightHost> {
   // The same root as a booted host's; only how it is started differs (startHost).
   const { overlay, hostKey } = await prepareHostRoot(base, name, address, port);
-  return { name, address, port, hostKey, overlay };
+  return { name, address, port, hostKey, overlay, cgroup: new HostCgroup(name) };
 }
 
 function startHost(host: LightHost): void {
-  host.child = execa(
+  const [file, args] = host.cgroup.command([
     'systemd-nspawn',
-    [
-      '-q',
-      '--register=no',
-      '--keep-unit',
-      '--as-pid2',
-      '-D',
-      host.overlay.root,
-      `--hostname=${host.name}`,
-      // /run is a fresh tmpfs in the container: sshd's privilege separation directory goes there first.
-      'sh',
-      '-c',
-      'mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e',
-    ],
-    { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' },
-  );
+    '-q',
+    '--register=no',
+    '--keep-unit',
+    '--as-pid2',
+    '-D',
+    host.overlay.root,
+    `--hostname=${host.name}`,
+    // /run is a fresh tmpfs in the container: sshd's privilege separation directory goes there first.
+    'sh',
+    '-c',
+    'mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e',
+  ]);
+  host.child = execa(file, args, { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false });
+  host.forget = onProcessExit(() => host.cgroup.killSync());
 }
 
 async function stopHost(host: LightHost): Promise<void> {
@@ -95,6 +108,8 @@ async function stopHost(host: LightHost): Promise<void> {
     await child.catch(() => undefined);
     clearTimeout(timer);
   }
+  host.forget?.();
+  host.cgroup.removeSync();
   await host.overlay.dispose();
 }
 

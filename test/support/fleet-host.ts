@@ -1,24 +1,10 @@
 import { execa, type ResultPromise } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onProcessExit } from '../../testing/cleanup.ts';
 import { mountOverlay, type OverlayRoot } from '../../testing/overlay.ts';
-
-/** The cgroup hierarchies a container's systemd uses here (hybrid v1 + v2, or v2 alone). */
-const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup'];
-
-/** `sh -c` prelude: move this shell into cgroup $1 of every hierarchy present, then exec the rest. */
-const ENTER_OWN_CGROUP = [
-  'for root in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do',
-  '  if [ -f "$root/cgroup.procs" ]; then mkdir -p "$root/$1" && echo $$ >"$root/$1/cgroup.procs" || exit 1; fi',
-  'done',
-  // Pure cgroup v2: /sys/fs/cgroup is the one hierarchy.
-  'if [ -f /sys/fs/cgroup/cgroup.procs ]; then mkdir -p "/sys/fs/cgroup/$1" && echo $$ >"/sys/fs/cgroup/$1/cgroup.procs" || exit 1; fi',
-  'shift',
-  'exec "$@"',
-].join('\n');
+import { HostCgroup } from './host-cgroup.ts';
 
 /** One booted test host: a systemd-nspawn container with sshd on its own loopback address. */
 export interface FleetHost {
@@ -93,6 +79,8 @@ class NspawnHost implements RunningHost {
   #unregister: (() => void) | undefined;
   #halting = false;
   #boots = 0;
+  /** This host's own cgroup: nspawn and the container in it, to be killed whole on an interrupted run. */
+  readonly #cgroup: HostCgroup;
 
   constructor(
     readonly name: string,
@@ -102,11 +90,7 @@ class NspawnHost implements RunningHost {
     readonly hostKey: string,
   ) {
     this.root = overlay.root;
-  }
-
-  /** This host's own cgroup, relative to each hierarchy's root. */
-  get #cgroup(): string {
-    return `bosun-fleet/${this.name}-${process.pid}`;
+    this.#cgroup = new HostCgroup(name);
   }
 
   running(): boolean {
@@ -136,39 +120,24 @@ class NspawnHost implements RunningHost {
     // --keep-unit makes the caller's cgroup the container's: each host gets a cgroup of its
     // own first, or the hosts' systemds build their trees in one shared cgroup and now and
     // then fail each other's units (status 219/CGROUP, host "degraded").
-    const child = execa(
-      'sh',
-      [
-        '-c',
-        ENTER_OWN_CGROUP,
-        'sh',
-        this.#cgroup,
-        'systemd-nspawn',
-        '-q',
-        '--register=no',
-        '--keep-unit',
-        '-D',
-        this.root,
-        '--boot',
-        `--hostname=${this.name}`,
-        '--console=read-only',
-      ],
-      { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false },
-    );
+    const [file, args] = this.#cgroup.command([
+      'systemd-nspawn',
+      '-q',
+      '--register=no',
+      '--keep-unit',
+      '-D',
+      this.root,
+      '--boot',
+      `--hostname=${this.name}`,
+      '--console=read-only',
+    ]);
+    const child = execa(file, args, { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', cleanup: false });
     this.#child = child;
     this.#boots += 1;
-    const pid = child.pid;
     this.#unregister?.();
-    this.#unregister = onProcessExit(() => {
-      if (pid !== undefined) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-        spawnSync('sh', ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 0.05; done', 'sh', String(pid)], { timeout: 5000 });
-      }
-    });
+    // An interrupted run: the whole cgroup, nspawn and the container's init with all below it,
+    // before the overlay under them is unmounted (exit actions run newest first).
+    this.#unregister = onProcessExit(() => this.#cgroup.killSync());
     void child.then(
       (result) => {
         if (this.#child !== child) return;
@@ -199,17 +168,7 @@ class NspawnHost implements RunningHost {
     }
     this.#unregister?.();
     this.#unregister = undefined;
-    // Empty cgroups are removed deepest first; what is still busy stays (best effort).
-    await execa(
-      'sh',
-      [
-        '-c',
-        'for d in "$@"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true',
-        'sh',
-        ...CGROUP_ROOTS.map((r) => join(r, this.#cgroup)),
-      ],
-      { reject: false },
-    );
+    this.#cgroup.removeSync();
   }
 
   async destroy(): Promise<void> {

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { access, readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { until } from './bosun-child.ts';
 import { startFleet, type Fleet } from './fleet.ts';
+import { expectNothingStays, startThenInterrupt } from './interrupted-fleet.ts';
 import { patience } from './patience.ts';
 
 describe('test/support/fleet @fleet', function () {
@@ -106,4 +108,24 @@ describe('test/support/fleet @fleet', function () {
     const nspawn = await execa('sh', ['-c', `ps -eo args | grep -F -- ${JSON.stringify(host.root)} | grep -v grep || true`]);
     expect(nspawn.stdout.trim()).to.equal('');
   });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`a run interrupted by ${signal} leaves nothing of its hosts: no process, mount, files, cgroup or address claim`, async () => {
+      const { host, exitCode } = await startThenInterrupt(BOOT_ONE_HOST, signal);
+      expect(host.pids).to.have.length(2);
+      expect(exitCode).to.equal(128 + constants.signals[signal]);
+      await expectNothingStays(host);
+    });
+  }
 });
+
+/** A child's run: boots one host, reports it (interrupted-fleet.ts's StartedHost), then idles until a signal ends it. */
+const BOOT_ONE_HOST = `
+import { startFleet } from ${JSON.stringify(new URL('./fleet.ts', import.meta.url).href)};
+import { startedHost } from ${JSON.stringify(new URL('./interrupted-fleet.ts', import.meta.url).href)};
+const fleet = await startFleet(1, { namePrefix: 'cut' });
+const host = fleet.hosts[0];
+const started = await startedHost({ name: host.name, address: host.address, root: host.root, fleetDir: fleet.dir, nspawnPid: host.pid });
+console.log(JSON.stringify(started));
+setInterval(() => {}, 60_000);
+`;

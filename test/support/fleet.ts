@@ -77,10 +77,11 @@ export async function startFleet(n: number, options: FleetOptions = {}): Promise
   // Port 22 unless this machine's own sshd holds the wildcard address there.
   const port = (await wildcardListens(22)) ? 2222 : 22;
   const numbers = await claimAddresses(n, port);
-  const unclaim = onProcessExit(() => {
-    spawnSync('rm', ['-rf', ...numbers.map((k) => join(OVERLAY_DIR, 'addresses', String(k)))]);
-  });
   const dir = await mkdtemp(join(OVERLAY_DIR, 'fleet-'));
+  // An interrupted run: the hosts go first (their exit actions are newer), then this.
+  const unclaim = onProcessExit(() => {
+    spawnSync('rm', ['-rf', dir, ...numbers.map((k) => join(OVERLAY_DIR, 'addresses', String(k)))]);
+  });
   const prefix = options.namePrefix ?? 'h';
   const hosts: RunningHost[] = [];
   const fleet = new BootedFleet(hosts, base.privateKeyFile, join(dir, 'known_hosts'), dir, async () => {
