@@ -16,7 +16,9 @@ const DUP_MAX = 255;
  * defines (XBD 9.4): what awk on any host reads the same way. Refused, with the field
  * and the position: unbalanced parentheses or brackets, an empty group or alternative,
  * a repetition with nothing to repeat or after another, a `{` that is not an interval,
- * an unknown character class, a backwards range, a backreference, a trailing backslash.
+ * an unknown character class, a backwards range, a range that starts or ends at a class or
+ * collating element or starts where another range ends (`[a-c-e]`: POSIX leaves it undefined,
+ * and busybox's awk refuses it), a backreference, a trailing backslash.
  */
 export function posixEre(pattern: string, field: string): EreFeatures {
   const fail = (at: number, problem: string): never => {
@@ -104,6 +106,8 @@ function bracketEnd(pattern: string, open: number, fail: (at: number, problem: s
     previous = ']';
     i += 1;
   }
+  // Whether the last item was a class, a collating element or a range: no range may start there.
+  let ended = false;
   for (; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === ']') return i;
@@ -117,17 +121,23 @@ function bracketEnd(pattern: string, open: number, fail: (at: number, problem: s
       if (kind === ':' && !CLASSES.has(name)) fail(i, `[:${name}:] is not a character class (${[...CLASSES].join(', ')})`);
       i = close + 1;
       previous = undefined;
+      ended = true;
       continue;
     }
-    if (c === '-' && previous !== undefined && pattern[i + 1] !== undefined && pattern[i + 1] !== ']') {
-      const end = pattern[i + 1]!;
-      if (end === '[') fail(i, 'a range ends in a class or collating element');
-      if ((previous.codePointAt(0) ?? 0) > (end.codePointAt(0) ?? 0)) fail(i, `the range ${previous}-${end} runs backwards`);
+    const rangeTo = c === '-' && pattern[i + 1] !== undefined && pattern[i + 1] !== ']' ? pattern[i + 1]! : undefined;
+    if (rangeTo !== undefined && previous === undefined && ended) {
+      fail(i, 'a range starts at a class, a collating element or the end of another range');
+    }
+    if (rangeTo !== undefined && previous !== undefined) {
+      if (rangeTo === '[') fail(i, 'a range ends in a class or collating element');
+      if ((previous.codePointAt(0) ?? 0) > (rangeTo.codePointAt(0) ?? 0)) fail(i, `the range ${previous}-${rangeTo} runs backwards`);
       i += 1;
       previous = undefined;
+      ended = true;
       continue;
     }
     previous = c;
+    ended = false;
   }
   return fail(open, 'a [ is never closed with ]');
 }
