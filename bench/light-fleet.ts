@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { claimAddresses, releaseAddresses, wildcardListens } from '../test/support/addresses.ts';
+import { claimAddresses, releaseAddresses, releaseAddressesSync, wildcardListens } from '../test/support/addresses.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from '../test/support/debian-base.ts';
 import { prepareHostRoot } from '../test/support/fleet-host.ts';
 import { HostCgroup } from '../test/support/host-cgroup.ts';
@@ -46,7 +46,8 @@ export async function startLightFleet(n: number, options: DebianBaseOptions & { 
   const dir = await mkdtemp(join(OVERLAY_DIR, 'light-fleet-'));
   // An interrupted bench: the hosts go first (their exit actions are newer), then this.
   const forget = onProcessExit(() => {
-    spawnSync('rm', ['-rf', dir, ...numbers.map((k) => join(OVERLAY_DIR, 'addresses', String(k)))]);
+    spawnSync('rm', ['-rf', dir]);
+    releaseAddressesSync(numbers);
   });
   const hosts: LightHost[] = [];
   const knownHostsFile = join(dir, 'known_hosts');

@@ -59,7 +59,7 @@ export interface SessionFailure {
 }
 
 /**
- * Runs one script through a transport in one session and reads the `@@bosun` frames of its
+ * Runs one script through a transport in one session and reads the frames of its
  * stdout (compiler/protocol.ts): facts and end are kept here, every other frame goes to
  * `onFrame`, and a frame that breaks the protocol is remembered rather than thrown, so the
  * session still runs to its end and says what it did.

@@ -1,6 +1,20 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { decodeData, FRAME_PREFIX, FRAMES, type FrameKind, frameFormat, ProtocolError, parseFrame } from '../../compiler/protocol.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CANNOT_APPLY,
+  CANNOT_TELL,
+  DID_NOT_CONVERGE,
+  decodeData,
+  FRAME_PREFIX,
+  FRAMES,
+  type FrameKind,
+  frameFormat,
+  ProtocolError,
+  parseFrame,
+} from '../../compiler/protocol.ts';
 import { command, file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
 import { renderChecked } from '../../testing/shellcheck.ts';
@@ -116,5 +130,34 @@ describe("README's plan-format table", () => {
     }
     const expected = new Map(Object.entries(FRAMES).map(([kind, fields]) => [kind, Object.keys(fields)]));
     expect(Object.fromEntries(documented)).to.deep.equal(Object.fromEntries(expected));
+  });
+});
+
+describe('compiler/protocol: the one owner of its literals', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  /** The library and the code shipped or run beside it; test/ spells the literals on purpose, as fixtures. */
+  const parts = ['compiler', 'loader', 'inventory', 'runner', 'cli', 'testing', 'roles', 'playbooks', 'bin', 'scripts', 'bench'];
+  /** The frame marker and the exit codes with a meaning, spelled out rather than imported. */
+  const literal = new RegExp(`${FRAME_PREFIX.trim()}|\\b(${[DID_NOT_CONVERGE, CANNOT_TELL, CANNOT_APPLY].join('|')})\\b`);
+
+  /** `file:line` of every line of the tree's code that spells one of the protocol's literals. */
+  function spelled(): string[] {
+    const files = parts.flatMap((part) =>
+      readdirSync(join(root, part), { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|js|mjs)$/.test(file))
+        .map((file) => join(part, file)),
+    );
+    return ['index.ts', ...files].flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (literal.test(line) ? [`${file}:${i + 1}`] : [])),
+    );
+  }
+
+  it('no file outside compiler/protocol.ts spells the frame marker or the exit codes', () => {
+    const found = spelled();
+    // The scan sees the owner itself: a scan that read nothing would pass for the wrong reason.
+    expect(found.filter((at) => at.startsWith('compiler/protocol.ts:'))).to.have.length.greaterThan(2);
+    expect(found.filter((at) => !at.startsWith('compiler/protocol.ts:'))).to.deep.equal([]);
   });
 });

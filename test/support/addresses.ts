@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OVERLAY_DIR } from '../../testing/overlay.ts';
@@ -24,13 +25,23 @@ export async function claimAddresses(count: number, port: number): Promise<numbe
   return claimed;
 }
 
+/** The claim of address 127.0.10.N: a directory whose `pid` file names its owner. */
+export function claimDir(n: number): string {
+  return join(CLAIMS, String(n));
+}
+
 /** Gives addresses back once their hosts are gone. */
 export async function releaseAddresses(numbers: readonly number[]): Promise<void> {
-  await Promise.all(numbers.map((n) => rm(join(CLAIMS, String(n)), { recursive: true, force: true })));
+  await Promise.all(numbers.map((n) => rm(claimDir(n), { recursive: true, force: true })));
+}
+
+/** The same, synchronously: for the exit handler of an interrupted run. */
+export function releaseAddressesSync(numbers: readonly number[]): void {
+  for (const n of numbers) rmSync(claimDir(n), { recursive: true, force: true });
 }
 
 async function claim(n: number, port: number): Promise<boolean> {
-  const dir = join(CLAIMS, String(n));
+  const dir = claimDir(n);
   try {
     await mkdir(dir);
   } catch (error) {

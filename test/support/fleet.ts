@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SshConnection } from '../../compiler/host.ts';
-import { claimAddresses, releaseAddresses, wildcardListens } from './addresses.ts';
+import { claimAddresses, releaseAddresses, releaseAddressesSync, wildcardListens } from './addresses.ts';
 import { onProcessExit } from '../../testing/cleanup.ts';
 import { ensureDebianBaseInfo, type DebianBaseOptions } from './debian-base.ts';
 import { containerInit, createHost, processesIn, type FleetHost, type RunningHost } from './fleet-host.ts';
@@ -80,7 +80,8 @@ export async function startFleet(n: number, options: FleetOptions = {}): Promise
   const dir = await mkdtemp(join(OVERLAY_DIR, 'fleet-'));
   // An interrupted run: the hosts go first (their exit actions are newer), then this.
   const unclaim = onProcessExit(() => {
-    spawnSync('rm', ['-rf', dir, ...numbers.map((k) => join(OVERLAY_DIR, 'addresses', String(k)))]);
+    spawnSync('rm', ['-rf', dir]);
+    releaseAddressesSync(numbers);
   });
   const prefix = options.namePrefix ?? 'h';
   const hosts: RunningHost[] = [];

@@ -99,12 +99,14 @@ export class HostCgroup {
         if (entry.isDirectory()) walk(join(dir, entry.name));
       }
     };
-    for (const root of CGROUP_ROOTS) {
-      const dir = join(root, this.path);
-      if (existsSync(join(dir, 'cgroup.procs'))) walk(dir);
-    }
+    for (const dir of cgroupDirs(this.path)) walk(dir);
     return dirs;
   }
+}
+
+/** Where cgroup `path` (relative to a hierarchy's root) exists: its directory in each hierarchy that has it. */
+export function cgroupDirs(path: string): string[] {
+  return CGROUP_ROOTS.map((root) => join(root, path)).filter((dir) => existsSync(join(dir, 'cgroup.procs')));
 }
 
 function readOr(file: string, fallback: string): string {

@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { OVERLAY_DIR } from '../../testing/overlay.ts';
+import { claimDir } from './addresses.ts';
 import { until } from './bosun-child.ts';
 import { containerInit } from './fleet-host.ts';
-import { HostCgroup } from './host-cgroup.ts';
+import { cgroupDirs, HostCgroup } from './host-cgroup.ts';
 import { patience } from './patience.ts';
 
 /** What a child process reports of the one host it started: everything that must be gone after it. */
@@ -16,7 +16,7 @@ export interface StartedHost {
   readonly root: string;
   /** The fleet's scratch directory. */
   readonly dir: string;
-  /** N of the host's address 127.0.10.N (its claim is a directory under OVERLAY_DIR/addresses). */
+  /** N of the host's address 127.0.10.N (its claim: `claimDir` in ./addresses.ts). */
   readonly addressNumber: number;
   /** The host's cgroup, relative to each hierarchy's root. */
   readonly cgroup: string;
@@ -83,11 +83,9 @@ export async function whatStays(host: StartedHost): Promise<string[]> {
     if (await exists(path)) stays.push(path);
   }
   // Another run may claim the address once it is free: only a claim by the child counts.
-  const claim = join(OVERLAY_DIR, 'addresses', String(host.addressNumber));
+  const claim = claimDir(host.addressNumber);
   if ((await readFile(join(claim, 'pid'), 'utf8').catch(() => '')) === String(host.owner)) stays.push(`the address claim ${claim}`);
-  for (const root of ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
-    if (await exists(join(root, host.cgroup, 'cgroup.procs'))) stays.push(`the cgroup ${join(root, host.cgroup)}`);
-  }
+  for (const dir of cgroupDirs(host.cgroup)) stays.push(`the cgroup ${dir}`);
   return stays;
 }
 
