@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { ENGINE_PARTS } from '../compiler/engine.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
+import { ROOT, treeSourceFiles } from './support/source-tree.ts';
 
 /**
  * The library's layers, bottom first: a folder imports its own layer and those below it.
@@ -52,21 +51,9 @@ function crossing(file: string, target: string, bare: boolean): string | undefin
   return undefined;
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
-    .map((file) => join(dir, file))
-    .filter((file) => /\.(ts|js|mjs)$/.test(file) && !file.endsWith('.d.ts'));
-}
-
 /** Every import of every file of the tree (static, dynamic with a literal, export-from, type-only), as [file, target, bare]. */
 function imports(): [string, string, boolean][] {
-  const tops = readdirSync(ROOT, { withFileTypes: true });
-  const files = tops.flatMap((entry) => {
-    if (entry.isDirectory())
-      return ['node_modules', 'dist', '.git'].includes(entry.name) || entry.name.startsWith('.') ? [] : sourceFiles(entry.name);
-    return /\.(ts|js)$/.test(entry.name) ? [entry.name] : [];
-  });
-  return files.flatMap((file) =>
+  return treeSourceFiles().flatMap((file) =>
     ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true).importedFiles.map(({ fileName }): [string, string, boolean] => {
       if (!fileName.startsWith('.')) return [file, fileName, true];
       return [file, relative(ROOT, resolve(ROOT, dirname(file), fileName)), false];

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CANNOT_APPLY,
   CANNOT_TELL,
@@ -18,6 +17,7 @@ import {
 import { command, file } from '../../index.ts';
 import { planOf, tempDir } from '../support/plan-harness.ts';
 import { renderChecked } from '../../testing/shellcheck.ts';
+import { ROOT, treeSourceFiles } from '../support/source-tree.ts';
 
 describe('compiler/protocol: the framed events a script prints and the runner reads', () => {
   it('parses each kind of event', () => {
@@ -134,24 +134,18 @@ describe("README's plan-format table", () => {
 });
 
 describe('compiler/protocol: the one owner of its literals', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  /** The library and the code shipped or run beside it; test/ spells the literals on purpose, as fixtures. */
-  const parts = ['compiler', 'loader', 'inventory', 'runner', 'cli', 'testing', 'roles', 'playbooks', 'bin', 'scripts', 'bench'];
   /** The frame marker and the exit codes with a meaning, spelled out rather than imported. */
   const literal = new RegExp(`${FRAME_PREFIX.trim()}|\\b(${[DID_NOT_CONVERGE, CANNOT_TELL, CANNOT_APPLY].join('|')})\\b`);
 
-  /** `file:line` of every line of the tree's code that spells one of the protocol's literals. */
+  /** `file:line` of every line of the tree's code that spells one of the protocol's literals; test/ spells them on purpose, as fixtures. */
   function spelled(): string[] {
-    const files = parts.flatMap((part) =>
-      readdirSync(join(root, part), { recursive: true, encoding: 'utf8' })
-        .filter((file) => /\.(ts|js|mjs)$/.test(file))
-        .map((file) => join(part, file)),
-    );
-    return ['index.ts', ...files].flatMap((file) =>
-      readFileSync(join(root, file), 'utf8')
-        .split('\n')
-        .flatMap((line, i) => (literal.test(line) ? [`${file}:${i + 1}`] : [])),
-    );
+    return treeSourceFiles()
+      .filter((file) => !file.startsWith('test/'))
+      .flatMap((file) =>
+        readFileSync(join(ROOT, file), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (literal.test(line) ? [`${file}:${i + 1}`] : [])),
+      );
   }
 
   it('no file outside compiler/protocol.ts spells the frame marker or the exit codes', () => {
