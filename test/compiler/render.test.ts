@@ -1,14 +1,17 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { readFile, readlink, stat } from 'node:fs/promises';
+import { readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import type { Plan } from '../../compiler/plan.ts';
+import type { Resource } from '../../compiler/resource.ts';
+import * as bosun from '../../index.ts';
 import { block, directory, file, handler, line, secret, symlink, command, absent } from '../../index.ts';
 import { renderPlan } from '../../compiler/render.ts';
 import { parseFrame } from '../../compiler/protocol.ts';
 import { planOf, tempDir, type AbsolutePath } from '../support/plan-harness.ts';
 import { renderChecked } from '../../testing/shellcheck.ts';
 import { listTree } from '../../testing/tree.ts';
+import { ROOT } from '../support/source-tree.ts';
 
 function samplePlan(dir: AbsolutePath): Plan {
   return planOf(
@@ -123,6 +126,56 @@ describe('compiler/render', () => {
   it('passes shellcheck with a leading tilde inside a quoted value (found by the property test)', () => {
     const plan = planOf([command({ argv: ['printf', '%s', '~/ ', '~root'] })]);
     expect(renderChecked(plan).script).to.include(`'~/ '`);
+  });
+
+  it('passes shellcheck with a step of every resource kind, and their handlers, in one plan', async () => {
+    // npm run test:unit runs plans without shellchecking each (BOSUN_SHELLCHECK_RUNS=0): this keeps every kind's script under it.
+    const { dir, dispose } = await tempDir();
+    try {
+      await writeFile(`${dir}/copied`, 'copied\n');
+      await writeFile(`${dir}/template.j2`, 'name = {{ name }}\n');
+      const at = (name: string) => `${dir}/${name}` as AbsolutePath;
+      const every: Record<string, Resource> = {
+        file: bosun.file({ path: at('f'), content: 'a\n', owner: 'root', notify: ['reload'] }),
+        directory: bosun.directory({ path: at('d'), mode: '0750' }),
+        absent: bosun.absent({ path: at('old') }),
+        symlink: bosun.symlink({ path: at('l'), target: 'f' }),
+        line: bosun.line({ path: at('f'), line: 'b = 2', regexp: '^b =', insertAfter: '^a' }),
+        block: bosun.block({ path: at('f'), block: 'x\n', create: true }),
+        packages: bosun.packages({ names: ['curl'] }),
+        service: bosun.service({ name: 'cron', state: 'running', enabled: true }),
+        command: bosun.command({ argv: ['touch', at('ran')], creates: at('ran') }),
+        cron: bosun.cron({ name: 'n', command: 'true', schedule: { minute: '5' } }),
+        user: bosun.user({ name: 'app', group: 'app' }),
+        group: bosun.group({ name: 'app', gid: 2700 }),
+        flushHandlers: bosun.flushHandlers(),
+        sysctl: bosun.sysctl({ name: 'app', settings: { 'vm.swappiness': '10' } }),
+        hostname: bosun.hostname({ name: 'web1' }),
+        systemdUnit: bosun.systemdUnit({ name: 'app.service', unit: { description: 'app' }, service: { execStart: ['/bin/true'] } }),
+        aptRepository: bosun.aptRepository({
+          name: 'x',
+          uris: ['http://deb.example.com/debian'],
+          suites: ['bookworm'],
+          components: ['main'],
+          key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nx\n-----END PGP PUBLIC KEY BLOCK-----\n',
+        }),
+        git: bosun.git({ repo: '/srv/repo', dest: at('checkout'), ref: { branch: 'main' } }),
+        copy: bosun.copy({ src: at('copied'), path: at('c'), mode: '0600' }),
+        template: bosun.template({ src: at('template.j2'), path: at('t'), vars: { name: 'x' } }),
+        download: bosun.download({ url: 'https://example.com/a.tgz', path: at('a.tgz'), sha256: 'a'.repeat(64) }),
+        unarchive: bosun.unarchive({ remoteSrc: at('a.tgz'), path: at('unpacked') }),
+        attributes: bosun.attributes({ path: at('f'), mode: '0640' }),
+        touch: bosun.touch({ path: at('touched') }),
+      };
+      // A resource kind added to index.ts and not here fails this test, rather than go unchecked.
+      const index = await readFile(`${ROOT}/index.ts`, 'utf8');
+      const kinds = [...index.matchAll(/^export \{ (\w+) \} from '\.\/compiler\/resources\//gm)].map((m) => m[1]);
+      expect(Object.keys(every).sort()).to.deep.equal(kinds.sort());
+      const plan = planOf(Object.values(every), { handlers: [handler('reload', bosun.service({ name: 'cron', state: 'reloaded' }))] });
+      expect(renderChecked(plan).script).to.include('_bosun_end');
+    } finally {
+      await dispose();
+    }
   });
 
   it('refuses an unknown mode before doing anything', async () => {

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { file } from '../../index.ts';
+import { LocalTransport } from '../../runner/local-transport.ts';
+import { localRoot, runPlan, statuses } from '../../testing/index.ts';
+import { planOf, type AbsolutePath } from '../support/plan-harness.ts';
+
+/** Runs `body` with these environment variables set (undefined: unset), then puts them back. */
+async function withEnv(vars: Record<string, string | undefined>, body: () => Promise<void>): Promise<void> {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  set(vars);
+  try {
+    await body();
+  } finally {
+    set(saved);
+  }
+}
+
+describe('testing/run-plan: a plan rendered and run in one session', () => {
+  // A `shellcheck` first on PATH that refuses every script: it tells whether runPlan asked it.
+  let root: Awaited<ReturnType<typeof localRoot>>;
+  let refusingPath: string;
+  before(async () => {
+    root = await localRoot();
+    await mkdir(`${root.dir}/bin`);
+    await writeFile(`${root.dir}/bin/shellcheck`, "#!/bin/sh\necho 'SC9999 (error): refused by the stand-in'\nexit 1\n");
+    await chmod(`${root.dir}/bin/shellcheck`, 0o755);
+    refusingPath = `${root.dir}/bin:${process.env.PATH ?? ''}`;
+  });
+  after(() => root.dispose());
+
+  const planIn = (name: string) => planOf([file({ path: `${root.dir}/${name}` as AbsolutePath, content: 'x\n' })]);
+
+  it('shellchecks the script before it runs it, and runs nothing that shellcheck refused', async () => {
+    await withEnv({ PATH: refusingPath, BOSUN_SHELLCHECK_RUNS: undefined }, async () => {
+      const error = await runPlan(planIn('checked'), new LocalTransport(), 'apply').then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).to.match(/shellcheck -s sh refused[\s\S]*refused by the stand-in/);
+    });
+    expect(existsSync(`${root.dir}/checked`)).to.equal(false);
+  });
+
+  it('with BOSUN_SHELLCHECK_RUNS=0, runs the script without shellcheck', async () => {
+    await withEnv({ PATH: refusingPath, BOSUN_SHELLCHECK_RUNS: '0' }, async () => {
+      const run = await runPlan(planIn('unchecked'), new LocalTransport(), 'apply');
+      expect(statuses(run)).to.deep.equal(['changed']);
+      expect(existsSync(`${root.dir}/unchecked`)).to.equal(true);
+    });
+  });
+
+  it('refuses a BOSUN_SHELLCHECK_RUNS other than 0 or 1, naming it', async () => {
+    await withEnv({ BOSUN_SHELLCHECK_RUNS: 'no' }, async () => {
+      const error = await runPlan(planIn('never'), new LocalTransport(), 'apply').then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).to.equal("BOSUN_SHELLCHECK_RUNS must be 0 or 1, not 'no'");
+    });
+  });
+});
