@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseExtraVars } from '../../inventory/extra-vars.ts';
-import { rejection, removeTrees, writeTree } from './temp-tree.ts';
+import { rejection } from '../support/thrown.ts';
+import { removeTrees, writeTree } from './temp-tree.ts';
 
 describe('inventory/extra-vars', () => {
   afterEach(removeTrees);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { LoadError } from '../../compiler/errors.ts';
 import { loadInventories } from '../../inventory/index.ts';
-import { rejection, removeTrees, writeTree } from './temp-tree.ts';
+import { rejection } from '../support/thrown.ts';
+import { removeTrees, writeTree } from './temp-tree.ts';
 
 describe('inventory/load', () => {
   afterEach(removeTrees);

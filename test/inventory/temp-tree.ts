@@ -19,15 +19,3 @@ export function writeTree(files: Readonly<Record<string, string>>): string {
 export function removeTrees(): void {
   for (const root of made.splice(0)) rmSync(root, { recursive: true, force: true });
 }
-
-/** Runs `body`, expecting it to reject, and returns the error for inspection. */
-export async function rejection(
-  body: () => Promise<unknown>,
-): Promise<Error & { file?: string; line?: number; field?: string; describe?: () => string }> {
-  try {
-    await body();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection, got a result');
-}

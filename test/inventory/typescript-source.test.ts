@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { defineInventory, loadInventories, type InventoryDefinition } from '../../inventory/index.ts';
-import { rejection } from './temp-tree.ts';
+import { rejection } from '../support/thrown.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/inventory/typescript/', import.meta.url));
 

@@ -1,3 +1,5 @@
+import { withEnv } from './env.ts';
+
 /**
  * Runs `body` with AWS settings in the environment such that the SDK finds
  * exactly the credentials given (or none at all): shared config files point
@@ -28,21 +30,14 @@ export async function withAwsEnv<T>(
     'AWS_MAX_ATTEMPTS',
     'AWS_RETRY_MODE',
   ];
-  const saved = new Map(names.map((n) => [n, process.env[n]]));
-  for (const n of names) delete process.env[n];
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/bosun-test/credentials';
-  process.env.AWS_CONFIG_FILE = '/nonexistent/bosun-test/config';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  if (credentials !== undefined) {
-    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
-  }
-  try {
-    return await body();
-  } finally {
-    for (const [n, v] of saved) {
-      if (v === undefined) delete process.env[n];
-      else process.env[n] = v;
-    }
-  }
+  return withEnv(
+    {
+      ...Object.fromEntries(names.map((name) => [name, undefined])),
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/bosun-test/credentials',
+      AWS_CONFIG_FILE: '/nonexistent/bosun-test/config',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...(credentials !== undefined && { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey }),
+    },
+    body,
+  );
 }

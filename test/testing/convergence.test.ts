@@ -3,17 +3,8 @@ import { AssertionError } from 'node:assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { command, file, role } from '../../index.ts';
+import { rejection } from '../support/thrown.ts';
 import { assertConverges, checkWritesNothing, compileRole, type LocalRoot, localRoot, testHost } from '../../testing/index.ts';
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection, but it resolved');
-    },
-    (error: Error) => error,
-  );
-}
 
 describe('testing/convergence: the contract every role owes, on a target', () => {
   let root: LocalRoot;
@@ -38,7 +29,7 @@ describe('testing/convergence: the contract every role owes, on a target', () =>
   it('fails a role that does not settle: a second apply changes something again', async () => {
     // The command never makes what its guard looks for, so every apply runs it again.
     const never = command({ argv: ['true'], creates: `${root.dir}/never-made` });
-    const error = await rejection(assertConverges(compileRole(role({ name: 'r', resources: [never] })), root));
+    const error = await rejection(() => assertConverges(compileRole(role({ name: 'r', resources: [never] })), root));
     expect(error).to.be.instanceOf(AssertionError);
     expect((error as AssertionError).actual).to.deep.equal(['changed']);
     expect((error as AssertionError).expected).to.deep.equal(['ok']);
@@ -56,7 +47,7 @@ describe('testing/convergence: the contract every role owes, on a target', () =>
         return root.tree();
       },
     };
-    const error = await rejection(checkWritesNothing(plan, target));
+    const error = await rejection(() => checkWritesNothing(plan, target));
     expect(error).to.be.instanceOf(AssertionError);
     expect((error as AssertionError).message).to.match(/^check mode wrote to the target:\n/);
     expect((error as AssertionError).message).to.contain('\n+ "/stray" f ');

@@ -2,32 +2,16 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { file } from '../../index.ts';
-import { LocalTransport } from '../../runner/local-transport.ts';
-import { localRoot, runPlan, statuses } from '../../testing/index.ts';
-import { planOf, type AbsolutePath } from '../support/plan-harness.ts';
-
-/** Runs `body` with these environment variables set (undefined: unset), then puts them back. */
-async function withEnv(vars: Record<string, string | undefined>, body: () => Promise<void>): Promise<void> {
-  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
-  const set = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  set(vars);
-  try {
-    await body();
-  } finally {
-    set(saved);
-  }
-}
+import { type LocalRoot, localRoot, runPlan, statuses } from '../../testing/index.ts';
+import { withEnv } from '../support/env.ts';
+import { local, planOf, type AbsolutePath } from '../support/plan-harness.ts';
+import { rejection } from '../support/thrown.ts';
 
 describe('testing/run-plan: a plan rendered and run in one session', () => {
   // A `shellcheck` first on PATH that refuses every script (it is `false`): it tells whether runPlan asked it.
   // A link to a program already on disk, not a script written here: a program this process has just
   // written can fail to start (ETXTBSY) when a child forked in that moment still holds it open.
-  let root: Awaited<ReturnType<typeof localRoot>>;
+  let root: LocalRoot;
   let refusingPath: string;
   before(async () => {
     root = await localRoot();
@@ -41,18 +25,15 @@ describe('testing/run-plan: a plan rendered and run in one session', () => {
 
   it('shellchecks the script before it runs it, and runs nothing that shellcheck refused', async () => {
     await withEnv({ PATH: refusingPath, BOSUN_SHELLCHECK_RUNS: undefined }, async () => {
-      const error = await runPlan(planIn('checked'), new LocalTransport(), 'apply').then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(error?.message, error?.message).to.match(/^shellcheck -s sh refused the script of local \(exit 1\)/);
+      const error = await rejection(() => runPlan(planIn('checked'), local, 'apply'));
+      expect(error.message, error.message).to.match(/^shellcheck -s sh refused the script of local \(exit 1\)/);
     });
     expect(existsSync(`${root.dir}/checked`)).to.equal(false);
   });
 
   it('with BOSUN_SHELLCHECK_RUNS=0, runs the script without shellcheck', async () => {
     await withEnv({ PATH: refusingPath, BOSUN_SHELLCHECK_RUNS: '0' }, async () => {
-      const run = await runPlan(planIn('unchecked'), new LocalTransport(), 'apply');
+      const run = await runPlan(planIn('unchecked'), local, 'apply');
       expect(statuses(run)).to.deep.equal(['changed']);
       expect(existsSync(`${root.dir}/unchecked`)).to.equal(true);
     });
@@ -60,11 +41,8 @@ describe('testing/run-plan: a plan rendered and run in one session', () => {
 
   it('refuses a BOSUN_SHELLCHECK_RUNS other than 0 or 1, naming it', async () => {
     await withEnv({ BOSUN_SHELLCHECK_RUNS: 'no' }, async () => {
-      const error = await runPlan(planIn('never'), new LocalTransport(), 'apply').then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(error?.message).to.equal("BOSUN_SHELLCHECK_RUNS must be 0 or 1, not 'no'");
+      const error = await rejection(() => runPlan(planIn('never'), local, 'apply'));
+      expect(error.message).to.equal("BOSUN_SHELLCHECK_RUNS must be 0 or 1, not 'no'");
     });
   });
 });

@@ -3,7 +3,8 @@ import { LoadError } from '../../../compiler/errors.ts';
 import { loadInventories, type Inventory } from '../../../inventory/index.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
 import { type LaunchedInstance, MOTO_KEYS, MotoServer } from '../../support/moto.ts';
-import { rejection, removeTrees, writeTree } from '../temp-tree.ts';
+import { rejection } from '../../support/thrown.ts';
+import { removeTrees, writeTree } from '../temp-tree.ts';
 import { patience } from '../../support/patience.ts';
 
 describe('inventory/ec2: aws_ec2 configs against moto @integration', function () {

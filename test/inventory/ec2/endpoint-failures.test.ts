@@ -4,7 +4,8 @@ import { spawnBosun } from '../../support/bosun-child.ts';
 import { MisbehavingEndpoint } from '../../support/ec2-endpoint.ts';
 import { withAwsEnv } from '../../support/ec2-env.ts';
 import { MOTO_KEYS, MotoServer } from '../../support/moto.ts';
-import { rejection, removeTrees, writeTree } from '../temp-tree.ts';
+import { rejection } from '../../support/thrown.ts';
+import { removeTrees, writeTree } from '../temp-tree.ts';
 import { patience } from '../../support/patience.ts';
 
 // moto answers every request, and answers it right: what an endpoint does wrong (silence,
