@@ -122,13 +122,11 @@ describe('runner/run-host: handlers (chroot) @integration', function () {
       { handlers: [restart] },
     );
     const abort = new AbortController();
-    const started = Date.now();
     const killed = await runHost(plan, renderChecked(plan), root.transport, {
       mode: 'apply',
       signal: abort.signal,
       onStep: (step) => step.index === 0 && setTimeout(() => abort.abort(), 200),
     });
-    expect(Date.now() - started, 'the killed session did not end at once').to.be.below(10_000);
     expect(killed.status).to.equal('failed');
     expect(killed.reason).to.equal('interrupted; session ended');
     expect(statuses(killed)).to.deep.equal(['changed']);
