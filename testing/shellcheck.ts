@@ -22,9 +22,16 @@ export function shellcheck(script: string, name = 'the script'): void {
   const key = createHash('sha256').update(script).digest('hex');
   if (passed.has(key)) return;
   const result = spawnSync('shellcheck', ['--norc', '-s', 'sh', '-'], { input: script, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (result.error !== undefined) throw new Error(`could not run shellcheck (apt package "shellcheck"): ${result.error.message}`);
-  if (result.status !== 0 || result.stdout.trim() !== '') {
-    throw new Error(`shellcheck -s sh refused the script of ${name} (exit ${String(result.status)}):\n${result.stdout}${result.stderr}`);
+  // EPIPE: it ran, and exited before it had read the whole script. Its exit code and report are
+  // still its answer, and a script it did not read to the end has not passed.
+  const unread = (result.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' && result.status !== null;
+  if (result.error !== undefined && !unread)
+    throw new Error(`could not run shellcheck (apt package "shellcheck"): ${result.error.message}`);
+  if (unread || result.status !== 0 || result.stdout.trim() !== '') {
+    const note = unread ? 'it exited before reading the whole script\n' : '';
+    throw new Error(
+      `shellcheck -s sh refused the script of ${name} (exit ${String(result.status)}):\n${note}${result.stdout}${result.stderr}`,
+    );
   }
   passed.add(key);
 }

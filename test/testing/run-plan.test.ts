@@ -8,9 +8,9 @@ import { local, planOf, type AbsolutePath } from '../support/plan-harness.ts';
 import { rejection } from '../support/thrown.ts';
 
 describe('testing/run-plan: a plan rendered and run in one session', () => {
-  // A `shellcheck` first on PATH that refuses every script (it is `false`): it tells whether runPlan asked it.
-  // A link to a program already on disk, not a script written here: a program this process has just
-  // written can fail to start (ETXTBSY) when a child forked in that moment still holds it open.
+  // A `shellcheck` first on PATH that refuses every script (a link to `false`): it tells whether runPlan
+  // asked it. It reads none of the script, so the script may meet a closed pipe (EPIPE): still its refusal
+  // (test/testing/shellcheck.test.ts).
   let root: LocalRoot;
   let refusingPath: string;
   before(async () => {
