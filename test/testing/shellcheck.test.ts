@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mkdir, symlink } from 'node:fs/promises';
 import { file, role } from '../../index.ts';
-import { compileRole, localRoot, renderChecked, shellcheck } from '../../testing/index.ts';
+import { compileRole, renderChecked, shellcheck } from '../../testing/index.ts';
 import { withEnv } from '../support/env.ts';
+import { refusingShellcheck } from '../support/refusing-shellcheck.ts';
 
 describe('testing/shellcheck: every script a test runs passes shellcheck -s sh', () => {
   it("passes a rendered plan's script and returns it", () => {
@@ -15,20 +15,18 @@ describe('testing/shellcheck: every script a test runs passes shellcheck -s sh',
   });
 
   it('a shellcheck that exits before reading the whole script has refused it, in its own words', async () => {
-    // A stand-in that reads nothing and fails (false): a script larger than a pipe holds
-    // always meets a closed pipe (EPIPE), which is the answer of the program, not a failure to run it.
-    const root = await localRoot();
+    // The stand-in reads nothing and fails: a script larger than a pipe holds always meets a
+    // closed pipe (EPIPE), which is the answer of the program, not a failure to run it.
+    const refusing = await refusingShellcheck();
     try {
-      await mkdir(`${root.dir}/bin`);
-      await symlink('/bin/false', `${root.dir}/bin/shellcheck`);
       const script = `#!/bin/sh\n${': long line\n'.repeat(100_000)}`;
-      await withEnv({ PATH: `${root.dir}/bin:${process.env.PATH ?? ''}` }, async () => {
+      await withEnv({ PATH: refusing.path }, async () => {
         expect(() => shellcheck(script, 'web1')).to.throw(
           /^shellcheck -s sh refused the script of web1 \(exit 1\):\nit exited before reading the whole script\n$/,
         );
       });
     } finally {
-      await root.dispose();
+      await refusing.dispose();
     }
   });
 });
