@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quote } from '../../compiler/quote.ts';
 import { secret } from '../../compiler/secret.ts';
 import type { SshConnection } from '../../compiler/host.ts';
 import { SshTransport, type SshTransportOptions } from '../../runner/ssh-transport.ts';
@@ -59,16 +60,33 @@ describe('runner/ssh-transport on real hosts @fleet', function () {
   });
 
   it('streams lines as they arrive, not at the end', async () => {
-    const arrivals: number[] = [];
-    const started = Date.now();
+    // A handshake, not a clock: the script prints its first line and then waits for a file
+    // that this test creates only once that line has reached it. A transport that held the
+    // output back until the end would never see the first line in time: the script gives up
+    // (bounded, and scaled like every timeout here) and prints 'gave up' instead.
+    const flag = quote('/run/bosun-streams-flag');
+    const polls = Math.round(patience(60_000) / 200);
+    const handshakes: Promise<unknown>[] = [];
+    const script = [
+      `rm -f ${flag}`,
+      'echo first',
+      `i=0; while [ ! -e ${flag} ] && [ $i -lt ${polls} ]; do sleep 0.2; i=$((i + 1)); done`,
+      `if [ -e ${flag} ]; then echo second; else echo 'gave up'; fi`,
+      '',
+    ].join('\n');
+    const lines: string[] = [];
     const outcome = await transport(fleet.connection(host(0))).run({
-      script: 'echo first; sleep 2; echo second\n',
+      script,
       mode: 'check',
-      onLine: () => arrivals.push(Date.now() - started),
+      onLine: (line) => {
+        lines.push(line);
+        if (line === 'first') handshakes.push(fleet.exec(host(0), `touch ${flag}`));
+      },
     });
+    await Promise.all(handshakes);
+    await fleet.exec(host(0), `rm -f ${flag}`);
     expect(outcome.exitCode).to.equal(0);
-    expect(arrivals).to.have.length(2);
-    expect(arrivals[1]! - arrivals[0]!).to.be.greaterThan(1500);
+    expect(lines).to.deep.equal(['first', 'second']);
   });
 
   it('opens exactly one session per host per run, counted by each host’s sshd', async () => {
