@@ -20,11 +20,13 @@ export async function makeArchive(format: 'tar.gz' | 'tar.xz' | 'zip', entries: 
       await writeFile(path, content, { mode: name.includes('bin/') ? 0o755 : 0o644 });
     }
     const names = Object.keys(entries);
+    // Archives are bytes: execa would strip a last 0x0a byte as if it were a newline.
+    const bytes = { encoding: 'buffer', stripFinalNewline: false } as const;
     const made =
       format === 'zip'
-        ? await execa('zip', ['-q', '-r', '-', ...names], { cwd: dir, encoding: 'buffer' })
+        ? await execa('zip', ['-q', '-r', '-', ...names], { cwd: dir, ...bytes })
         : // --no-unquote: GNU tar would read a backslash in a name as an escape.
-          await execa('tar', [format === 'tar.gz' ? '-czf' : '-cJf', '-', '--no-unquote', '-C', dir, ...names], { encoding: 'buffer' });
+          await execa('tar', [format === 'tar.gz' ? '-czf' : '-cJf', '-', '--no-unquote', '-C', dir, ...names], bytes);
     return Buffer.from(made.stdout);
   } finally {
     await dispose();

@@ -24,13 +24,22 @@ export interface SignedRepo {
  */
 export async function makeSignedRepo(dir: string, architecture = 'amd64'): Promise<SignedRepo> {
   const home = await mkdtemp(join(tmpdir(), 'bosun-gpg-'));
-  const gpg = (...args: string[]) => execa('gpg', ['--batch', '--quiet', '--homedir', home, ...args], { encoding: 'buffer' });
+  // A key is bytes: execa would strip a last 0x0a byte as if it were a newline, and an ed25519
+  // signature's last byte is 0x0a one time in 16 (the key then fails apt's gpgv: Invalid packet).
+  const gpg = (...args: string[]) =>
+    execa('gpg', ['--batch', '--quiet', '--homedir', home, ...args], { encoding: 'buffer', stripFinalNewline: false });
   try {
     await gpg('--passphrase', '', '--quick-gen-key', 'bosun repo <repo@bosun.invalid>', 'ed25519', 'sign', 'never');
     await gpg('--passphrase', '', '--quick-gen-key', 'bosun other <other@bosun.invalid>', 'ed25519', 'sign', 'never');
     const armored = Buffer.from((await gpg('--armor', '--export', 'repo@bosun.invalid')).stdout).toString('utf8');
     const binary = new Uint8Array((await gpg('--export', 'repo@bosun.invalid')).stdout);
     const otherArmored = Buffer.from((await gpg('--armor', '--export', 'other@bosun.invalid')).stdout).toString('utf8');
+    // The two forms of the key must be the same key, byte for byte: a cut export would fail apt
+    // only now and then, and far from here.
+    const dearmor = ['--batch', '--quiet', '--homedir', home, '--dearmor'];
+    const dearmored = (await execa('gpg', dearmor, { input: armored, encoding: 'buffer', stripFinalNewline: false })).stdout;
+    if (Buffer.compare(Buffer.from(dearmored), Buffer.from(binary)) !== 0)
+      throw new Error('makeSignedRepo: the binary export is not the armored key');
 
     const build = join(home, 'pkg');
     await mkdir(join(build, 'DEBIAN'), { recursive: true });
