@@ -35,7 +35,8 @@ export async function makeSignedRepo(dir: string, architecture = 'amd64'): Promi
     const binary = new Uint8Array((await gpg('--export', 'repo@bosun.invalid')).stdout);
     const otherArmored = Buffer.from((await gpg('--armor', '--export', 'other@bosun.invalid')).stdout).toString('utf8');
     // The two forms of the key must be the same key, byte for byte: a cut export would fail apt
-    // only now and then, and far from here.
+    // only now and then, and far from here. The dearmor call does not go through `gpg` on purpose:
+    // read with the same options, a cut would cut both sides alike and the check would not see it.
     const dearmor = ['--batch', '--quiet', '--homedir', home, '--dearmor'];
     const dearmored = (await execa('gpg', dearmor, { input: armored, encoding: 'buffer', stripFinalNewline: false })).stdout;
     if (Buffer.compare(Buffer.from(dearmored), Buffer.from(binary)) !== 0)
